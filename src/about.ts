@@ -1,0 +1,74 @@
+// --about output in the Meltano SDK shapes: JSON, Markdown, and plain text.
+import {discover} from './catalog.js';
+import {CONFIG_SCHEMA, SETTINGS} from './config.js';
+import {envName} from './config-sources.js';
+import {DESCRIPTION, NAME, VERSION} from './version.js';
+
+export const CAPABILITIES = [
+  'about',
+  'catalog',
+  'discover',
+  'state',
+  'test',
+  'schema-flattening',
+  'activate-version',
+];
+
+export function aboutJson(): Record<string, unknown> {
+  return {
+    name: NAME,
+    description: DESCRIPTION,
+    version: VERSION,
+    sdk_version: null,
+    supported_python_versions: null,
+    capabilities: CAPABILITIES,
+    settings: {...CONFIG_SCHEMA, required: ['api_token']},
+    streams: discover().streams.map((s) => ({
+      name: s.stream,
+      key_properties: s.key_properties,
+      replication_method: s.replication_method,
+      ...(s.replication_key ? {replication_key: s.replication_key} : {}),
+    })),
+  };
+}
+
+export function aboutMarkdown(): string {
+  const rows = Object.entries(SETTINGS).map(
+    ([key, s]) =>
+      `| ${key} | ${key === 'api_token' ? 'True' : 'False'} | ${s.default ?? 'None'} | ${s.description.replace(/\|/g, '\\|')} |`,
+  );
+  return [
+    `# \`${NAME}\``,
+    '',
+    DESCRIPTION,
+    '',
+    '## Capabilities',
+    '',
+    ...CAPABILITIES.map((c) => `* \`${c}\``),
+    '',
+    '## Settings',
+    '',
+    '| Setting | Required | Default | Description |',
+    '|:--------|:--------:|:-------:|:------------|',
+    ...rows,
+    '',
+    `A full list of supported settings and capabilities is available by running: \`${NAME} --about\``,
+    '',
+  ].join('\n');
+}
+
+export function aboutText(): string {
+  return [
+    `Name: ${NAME}`,
+    `Description: ${DESCRIPTION}`,
+    `Version: ${VERSION}`,
+    'SDK Version: none (TypeScript)',
+    'Capabilities:',
+    ...CAPABILITIES.map((c) => `  - ${c}`),
+    'Settings:',
+    ...Object.entries(SETTINGS).map(
+      ([key, s]) => `  - Name: ${key}\n    Type: ${s.type}\n    Environment Variable: ${envName(key)}`,
+    ),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,169 @@
+// Discovery (registry + schemas → Singer catalog) and selection (input catalog → streams and fields to sync).
+import {InputError} from './errors.js';
+import {isObject, type JsonObject} from './json.js';
+import {loadSchema} from './schemas.js';
+import {type StreamDef, streams as registry} from './streams.js';
+
+export interface CatalogEntry {
+  tap_stream_id: string;
+  stream: string;
+  schema: JsonObject;
+  key_properties: string[];
+  replication_method: 'FULL_TABLE' | 'INCREMENTAL';
+  replication_key?: string;
+  metadata: {breadcrumb: string[]; metadata: JsonObject}[];
+}
+
+export interface Catalog {
+  streams: CatalogEntry[];
+}
+
+/** A stream chosen for this run, with the top-level fields to emit (schema order). */
+export interface Selection {
+  readonly def: StreamDef;
+  readonly schema: JsonObject;
+  readonly fields: readonly string[];
+}
+
+const REDACTION_NOTE =
+  ' Secret values are replaced with "[REDACTED]" unless the redact_secrets setting is false.';
+/** Fields whose values may carry credentials of other systems (see redact.ts). */
+export const REDACTABLE_FIELDS = ['writeKeys', 'settings'];
+
+export function discover(defs: readonly StreamDef[] = registry): Catalog {
+  return {streams: defs.map(catalogEntry)};
+}
+
+function catalogEntry(def: StreamDef): CatalogEntry {
+  const schema = annotateRedactions(loadSchema(def.name));
+  const automatic = new Set([...def.keyProperties, ...(def.replicationKey ? [def.replicationKey] : [])]);
+  const method = def.replicationKey ? 'INCREMENTAL' : 'FULL_TABLE';
+  const streamMetadata: JsonObject = {
+    inclusion: 'available',
+    'selected-by-default': true,
+    'table-key-properties': [...def.keyProperties],
+    'valid-replication-keys': def.replicationKey ? [def.replicationKey] : [],
+    'forced-replication-method': method,
+    ...(def.replicationKey ? {'replication-key': def.replicationKey} : {}),
+    ...(def.parent ? {'parent-tap-stream-id': def.parent.stream} : {}),
+  };
+  return {
+    tap_stream_id: def.name,
+    stream: def.name,
+    schema,
+    key_properties: [...def.keyProperties],
+    replication_method: method,
+    ...(def.replicationKey ? {replication_key: def.replicationKey} : {}),
+    metadata: [
+      {breadcrumb: [], metadata: streamMetadata},
+      ...propertyNames(schema).map((name) => ({
+        breadcrumb: ['properties', name],
+        metadata: {inclusion: automatic.has(name) ? 'automatic' : 'available'},
+      })),
+    ],
+  };
+}
+
+function annotateRedactions(schema: JsonObject): JsonObject {
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  for (const field of REDACTABLE_FIELDS) {
+    const property = properties[field];
+    if (isObject(property)) property.description = `${property.description ?? ''}${REDACTION_NOTE}`.trim();
+  }
+  return schema;
+}
+
+export function propertyNames(schema: JsonObject): string[] {
+  return isObject(schema.properties) ? Object.keys(schema.properties) : [];
+}
+
+/** Every stream, every field: what a run without --catalog syncs. */
+export function selectAll(defs: readonly StreamDef[] = registry): Selection[] {
+  return defs.map((def) => {
+    const schema = discover([def]).streams[0]?.schema ?? {};
+    return {def, schema, fields: propertyNames(schema)};
+  });
+}
+
+/**
+ * Reads an input catalog the way the SDK and singer-python do: stream `selected` in breadcrumb
+ * `[]` metadata, Meltano's top-level copy, or legacy `schema.selected`; field deselection
+ * honoured except for automatic fields. Streams come back in registry order.
+ */
+export function selectStreams(
+  input: unknown,
+  file: string,
+  defs: readonly StreamDef[] = registry,
+): Selection[] {
+  if (!isObject(input) || !Array.isArray(input.streams)) {
+    throw new InputError(
+      `catalog ${file} must be an object with a "streams" array; create one with --discover`,
+    );
+  }
+  const chosen = new Map<string, Selection>();
+  input.streams.forEach((entry, index) => {
+    const where = `catalog ${file}: streams[${index}]`;
+    if (!isObject(entry)) throw new InputError(`${where} must be an object`);
+    const id = entry.tap_stream_id ?? entry.stream;
+    if (typeof id !== 'string') throw new InputError(`${where} has no tap_stream_id; run --discover again`);
+    const metadata = readMetadata(entry, where);
+    if (!isStreamSelected(entry, metadata)) return;
+    const def = defs.find((d) => d.name === id);
+    if (!def) {
+      throw new InputError(
+        `${where} selects stream "${id}", which tap-segment does not have; run --discover again and reselect`,
+      );
+    }
+    chosen.set(id, selectFields(def, metadata, `${where} (${id})`));
+  });
+  return defs.filter((d) => chosen.has(d.name)).map((d) => chosen.get(d.name) as Selection);
+}
+
+type MetadataMap = Map<string, JsonObject>;
+
+function readMetadata(entry: JsonObject, where: string): MetadataMap {
+  const map: MetadataMap = new Map();
+  if (entry.metadata === undefined) return map;
+  if (!Array.isArray(entry.metadata)) throw new InputError(`${where}.metadata must be an array`);
+  for (const item of entry.metadata) {
+    if (!isObject(item) || !Array.isArray(item.breadcrumb) || !isObject(item.metadata)) {
+      throw new InputError(`${where}.metadata entries need a "breadcrumb" array and a "metadata" object`);
+    }
+    map.set(item.breadcrumb.join('/'), item.metadata);
+  }
+  return map;
+}
+
+function truthy(value: unknown): boolean | undefined {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return undefined;
+}
+
+function isStreamSelected(entry: JsonObject, metadata: MetadataMap): boolean {
+  const schema = isObject(entry.schema) ? entry.schema : {};
+  return truthy(metadata.get('')?.selected) ?? truthy(entry.selected) ?? truthy(schema.selected) ?? false;
+}
+
+function selectFields(def: StreamDef, metadata: MetadataMap, where: string): Selection {
+  const schema = discover([def]).streams[0]?.schema ?? {};
+  const known = new Set(propertyNames(schema));
+  for (const [breadcrumb, meta] of metadata) {
+    const field = /^properties\/([^/]+)$/.exec(breadcrumb)?.[1];
+    if (field !== undefined && !known.has(field) && truthy(meta.selected) === true) {
+      throw new InputError(
+        `${where} selects field "${field}", which the stream does not have; run --discover again`,
+      );
+    }
+  }
+  const automatic = new Set([...def.keyProperties, ...(def.replicationKey ? [def.replicationKey] : [])]);
+  const fields = propertyNames(schema).filter((name) => {
+    if (automatic.has(name)) return true;
+    const meta = metadata.get(`properties/${name}`);
+    if (meta?.inclusion === 'unsupported') return false;
+    return truthy(meta?.selected) ?? true;
+  });
+  const properties = schema.properties as JsonObject;
+  const kept = Object.fromEntries(fields.map((name) => [name, properties[name] ?? {}]));
+  return {def, schema: {...schema, properties: kept}, fields};
+}

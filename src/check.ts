@@ -1,0 +1,25 @@
+// `--test`: one cheap authenticated request (GET /) and a plain verdict on the token, region and network.
+import type {Config} from './config.js';
+import {HttpError, TapError} from './errors.js';
+import {isObject} from './json.js';
+import type {Logger} from './log.js';
+import {resolveHost} from './region.js';
+import {httpFor} from './run.js';
+
+/** Resolves with the workspace name on success; throws a TapError whose message says what to fix. */
+export async function connectionTest(config: Config, log: Logger): Promise<string> {
+  // One attempt: a test should answer now, not after minutes of backoff.
+  const http = httpFor({...config, max_retries: 0}, log);
+  const host = resolveHost(config.region, config.base_url);
+  try {
+    const body = await http.getJson('/', {}, {stream: 'workspace'});
+    const workspace = isObject(body.data) && isObject(body.data.workspace) ? body.data.workspace : {};
+    return `connection OK: ${host} accepted the token for workspace "${String(workspace.name ?? '?')}" (${String(workspace.slug ?? '?')})`;
+  } catch (error) {
+    if (error instanceof HttpError && error.status === undefined) {
+      throw new TapError(`connection test failed: cannot reach ${host} (${error.message.split(': ').pop()}); check the network, proxy and base_url`);
+    }
+    if (error instanceof TapError) throw new TapError(`connection test failed: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// The command line: argv → discover, about, test or sync; the only top-level catch and the only exit.
+import meow from 'meow';
+import {aboutJson, aboutMarkdown, aboutText} from './about.js';
+import {discover} from './catalog.js';
+import {connectionTest} from './check.js';
+import {loadConfig} from './config-sources.js';
+import {TapError, UsageError} from './errors.js';
+import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './log.js';
+import {runSync} from './run.js';
+import {NAME, VERSION} from './version.js';
+
+const help = `
+  Usage
+    $ tap-segment --config config.json [--catalog catalog.json] [--state state.json] > output.jsonl
+    $ tap-segment --config config.json --discover > catalog.json
+
+  Modes
+    --discover            Print the catalog of every stream (offline; no token needed)
+    --about               Print name, version, capabilities and settings (--format json|markdown)
+    --test                Make one authenticated request (GET /) and report whether the token works
+    --version             Print the version
+
+  Options
+    --config FILE         Config JSON; repeat to merge files (later wins); ENV reads TAP_SEGMENT_* variables
+    --catalog FILE        Catalog with "selected" streams (alias --properties); without it every stream syncs
+    --state FILE          State from the previous run (the last STATE line the target printed)
+    --format FORMAT       Output format for --about: text (default), json or markdown
+    --log-level LEVEL     debug, info (default), warn or error; also TAP_SEGMENT_LOG_LEVEL
+    --log-format FORMAT   text (default) or json, one object per stderr line
+
+  stdout carries Singer messages only; logs go to stderr. Exit 0 on success, 1 on failure, 2 on a usage mistake.
+`;
+
+// Module-level so that even the last-resort handler below scrubs the token.
+let log: Logger = createLogger();
+
+async function main(): Promise<number> {
+  const cli = meow(help, {
+    importMeta: import.meta,
+    autoVersion: false,
+    // Checked below, so that an unknown flag gets the same one-line error as every other mistake.
+    allowUnknownFlags: true,
+    flags: {
+      config: {type: 'string', isMultiple: true},
+      catalog: {type: 'string', aliases: ['properties']},
+      state: {type: 'string'},
+      discover: {type: 'boolean'},
+      about: {type: 'boolean'},
+      format: {type: 'string'},
+      test: {type: 'string'},
+      version: {type: 'boolean'},
+      logLevel: {type: 'string'},
+      logFormat: {type: 'string'},
+    },
+  });
+  const {flags} = cli;
+  log = createLogger({level: logLevel(flags.logLevel), format: logFormat(flags.logFormat)});
+  try {
+    const unknown = unknownFlag(process.argv.slice(2));
+    if (unknown) throw new UsageError(`unknown option ${unknown}`);
+    if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}"`);
+    if (flags.version) return print(`${NAME} v${VERSION}\n`);
+    if (flags.about) return print(about(flags.format));
+    const sources = flags.config ?? [];
+    if (flags.discover) {
+      // Meltano runs discovery before every run; it must not need a token, the network, or a valid config.
+      return print(`${JSON.stringify(discover(), null, 2)}\n`);
+    }
+    if (sources.length === 0) throw new UsageError('--config is required to sync or test');
+    const config = loadConfig(sources, process.env);
+    if (config.api_token) log.addSecret(config.api_token);
+    if (flags.test !== undefined) {
+      if (flags.test !== '' && flags.test !== 'connection') {
+        throw new UsageError(`--test takes no value or "connection", got "${flags.test}"`);
+      }
+      log.info(await connectionTest(config, log));
+      return 0;
+    }
+    await runSync(config, {catalog: flags.catalog, state: flags.state}, log, process.stdout);
+    return 0;
+  } catch (error) {
+    return report(error, log);
+  }
+}
+
+const KNOWN_FLAGS = new Set([
+  'config', 'catalog', 'properties', 'state', 'discover', 'about', 'format', 'test', 'version', 'help',
+  'log-level', 'log-format',
+]);
+
+function unknownFlag(argv: readonly string[]): string | undefined {
+  for (const token of argv) {
+    if (token === '--') return undefined;
+    if (!token.startsWith('-')) continue;
+    const name = token.replace(/^--?/, '').split('=')[0] ?? '';
+    if (!KNOWN_FLAGS.has(name) && !KNOWN_FLAGS.has(name.replace(/^no-/, ''))) return token.split('=')[0];
+  }
+  return undefined;
+}
+
+function about(format: string | undefined): string {
+  if (format === undefined || format === 'text') return aboutText();
+  if (format === 'json') return `${JSON.stringify(aboutJson(), null, 2)}\n`;
+  if (format === 'markdown') return aboutMarkdown();
+  throw new UsageError(`--format must be text, json or markdown, got "${format}"`);
+}
+
+function logLevel(flag: string | undefined): LogLevel {
+  const value = (flag ?? process.env.TAP_SEGMENT_LOG_LEVEL ?? process.env.LOGLEVEL ?? 'info').toLowerCase();
+  const normalized = value === 'warning' ? 'warn' : value;
+  if (!LOG_LEVELS.includes(normalized as LogLevel)) {
+    process.stderr.write(`CRITICAL --log-level must be one of debug, info, warn, error (got "${value}")\n`);
+    process.exit(2);
+  }
+  return normalized as LogLevel;
+}
+
+function logFormat(flag: string | undefined): LogFormat {
+  const value = flag ?? (process.env.TAP_SEGMENT_LOG_FORMAT || 'text');
+  if (value !== 'text' && value !== 'json') {
+    process.stderr.write(`CRITICAL --log-format must be text or json (got "${value}")\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function print(text: string): number {
+  process.stdout.write(text);
+  return 0;
+}
+
+function report(error: unknown, log: Logger): number {
+  if (error instanceof TapError) {
+    log.critical(error.exitCode === 2 ? `${error.message}. Run tap-segment --help for usage` : error.message);
+    return error.exitCode;
+  }
+  // A bug, not a user mistake: keep the stack, scrubbed, on one line.
+  const e = error as Error;
+  log.critical(`unexpected error: ${e?.stack ?? String(error)}`);
+  return 1;
+}
+
+process.on('unhandledRejection', (reason) => {
+  log.critical(`unhandled rejection: ${String((reason as Error)?.message ?? reason)}`);
+  process.exit(1);
+});
+
+const code = await main();
+// Exit only once stdout has flushed: the last STATE must reach the target.
+process.stdout.write('', () => process.exit(code));

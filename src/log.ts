@@ -1,0 +1,96 @@
+// Leveled logger to stderr (text or JSON lines) that scrubs every registered secret from every line.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'critical';
+export type LogFormat = 'text' | 'json';
+
+const ORDER: Record<LogLevel, number> = {debug: 10, info: 20, warn: 30, error: 40, critical: 50};
+const LABEL: Record<LogLevel, string> = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARNING',
+  error: 'ERROR',
+  critical: 'CRITICAL',
+};
+export const LOG_LEVELS = Object.keys(ORDER) as LogLevel[];
+const REDACTED = '[REDACTED]';
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  critical(message: string): void;
+  /** A Singer metric line (`INFO METRIC: {...}`), printed at info level. */
+  metric(point: MetricPoint): void;
+  enabled(level: LogLevel): boolean;
+  /** Every later line has this string replaced; used for the API token. */
+  addSecret(secret: string): void;
+  scrub(text: string): string;
+}
+
+export interface MetricPoint {
+  type: 'counter' | 'timer';
+  metric: string;
+  value: number;
+  tags: Record<string, string | number>;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  format?: LogFormat;
+  write?: (line: string) => void;
+  now?: () => number;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const threshold = ORDER[options.level ?? 'info'];
+  const format = options.format ?? 'text';
+  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const now = options.now ?? Date.now;
+  const secrets = new Set<string>();
+
+  const scrub = (text: string): string => {
+    let out = text;
+    for (const secret of secrets) out = out.split(secret).join(REDACTED);
+    return out;
+  };
+  const emit = (level: LogLevel, message: string, metric?: MetricPoint): void => {
+    if (ORDER[level] < threshold) return;
+    // One line per message: a newline inside would look like a second log record to Meltano.
+    const text = scrub(message).replace(/\r?\n/g, ' | ');
+    const line =
+      format === 'json'
+        ? JSON.stringify({
+            level: level === 'warn' ? 'warning' : level,
+            pid: process.pid,
+            logger_name: metric ? 'tap-segment.metrics' : 'tap-segment',
+            ts: now() / 1000,
+            thread_name: null,
+            app_name: 'tap-segment',
+            stream_name: metric?.tags.stream ?? null,
+            message: metric ? 'METRIC' : text,
+            ...(metric ? {metric_info: metric} : {}),
+            extra: {},
+          })
+        : `${LABEL[level]} ${text}`;
+    write(`${line}\n`);
+  };
+
+  return {
+    debug: (m) => emit('debug', m),
+    info: (m) => emit('info', m),
+    warn: (m) => emit('warn', m),
+    error: (m) => emit('error', m),
+    critical: (m) => emit('critical', m),
+    metric: (point) => emit('info', `METRIC: ${JSON.stringify(point)}`, point),
+    enabled: (level) => ORDER[level] >= threshold,
+    addSecret: (secret) => {
+      // Short strings would scrub ordinary words; a real token is long.
+      if (secret.length >= 8) secrets.add(secret);
+    },
+    scrub,
+  };
+}
+
+/** A logger that drops everything; for tests and library use. */
+export const silentLogger: Logger = createLogger({level: 'critical', write: () => {}});

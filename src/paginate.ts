@@ -1,0 +1,54 @@
+// Cursor pagination over one endpoint (data.pagination.next); knows nothing about retries.
+import {ResponseShapeError} from './errors.js';
+import type {GetJson, Query, RequestOptions} from './http.js';
+import {isObject, type JsonObject} from './json.js';
+
+export interface PageOptions extends RequestOptions {
+  readonly pageSize: number;
+  /** False for endpoints that take no pagination input (`/labels`, `GET /`). */
+  readonly paginated: boolean;
+}
+
+/**
+ * Yields each response body. The next request sends `pagination.cursor = data.pagination.next`
+ * (never `current`, which is the page just read); the last page has no `next`. A cursor the API
+ * already handed out means the API is looping, which is an error rather than an endless run.
+ */
+export async function* pages(
+  getJson: GetJson,
+  path: string,
+  query: Query,
+  options: PageOptions,
+): AsyncGenerator<JsonObject> {
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (;;) {
+    const params: Query = options.paginated
+      ? {
+          ...query,
+          'pagination.count': String(options.pageSize),
+          ...(cursor ? {'pagination.cursor': cursor} : {}),
+        }
+      : query;
+    const body = await getJson(path, params, options);
+    yield body;
+    if (!options.paginated) return;
+    const next = nextCursor(body);
+    if (next === undefined) return;
+    if (seen.has(next) || next === cursor) {
+      throw new ResponseShapeError(
+        `stream ${options.stream}: GET ${path} returned pagination cursor "${next}" a second time; ` +
+          'the API is looping, so the stream stops here instead of repeating pages. Run again later or report it',
+      );
+    }
+    seen.add(next);
+    cursor = next;
+  }
+}
+
+function nextCursor(body: JsonObject): string | undefined {
+  const data = isObject(body.data) ? body.data : undefined;
+  const pagination = data && isObject(data.pagination) ? data.pagination : undefined;
+  const next = pagination?.next;
+  return typeof next === 'string' && next !== '' ? next : undefined;
+}

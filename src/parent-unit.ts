@@ -1,0 +1,129 @@
+// A parent stream and its children: the parent is read once and feeds both its own records and each child.
+import {ForbiddenError, HttpError} from './errors.js';
+import {isObject} from './json.js';
+import {pages} from './paginate.js';
+import {envelopeItems, readStream} from './reader.js';
+import type {EngineEvent, RunContext, StreamRun, Unit} from './run-context.js';
+import {forbiddenAdvice} from './forbidden.js';
+import {iso} from './time.js';
+
+type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden';
+
+interface ChildProgress {
+  readonly run: StreamRun;
+  /** Set while resuming: the children of parents up to this id were already emitted. */
+  resumeAfter: string | undefined;
+  phase: ChildPhase;
+}
+
+/**
+ * Pages through the parent; emits its records when it is selected; for each parent id runs each
+ * child's listing and then a PARENT_DONE (the child's resume point). A child resumes after the
+ * last completed parent; if that parent has disappeared, its children are read again for all
+ * parents in a second pass (at-least-once, never a silent gap). Returns the completed streams.
+ */
+export async function* runParentUnit(
+  unit: Unit,
+  ctx: RunContext,
+): AsyncGenerator<EngineEvent[], Set<string>> {
+  const children: ChildProgress[] = unit.children.map((run) => {
+    const resumeAfter = ctx.state.bookmarks[run.def.name]?.last_completed_parent;
+    if (resumeAfter !== undefined)
+      ctx.log.info(`stream ${run.def.name}: resuming after parent ${resumeAfter}`);
+    return {run, resumeAfter, phase: resumeAfter === undefined ? 'running' : 'waiting'};
+  });
+  const completed = new Set<string>();
+  const parentDef = unit.rootDef;
+  try {
+    for (let pass = 0; pass < 2; pass++) {
+      const options = {
+        stream: parentDef.name,
+        pageSize: ctx.config.page_size,
+        paginated: parentDef.paginated !== false,
+      };
+      for await (const body of pages(ctx.http.getJson, parentDef.path, parentDef.query ?? {}, options)) {
+        const items = envelopeItems(body, parentDef, parentDef.path);
+        if (unit.root && pass === 0) yield parentRecords(unit.root, items, ctx);
+        for (const item of items) {
+          const id = isObject(item) && typeof item.id === 'string' ? item.id : undefined;
+          if (id === undefined) continue;
+          const done: EngineEvent[] = [];
+          for (const child of children) {
+            if (child.phase === 'waiting') {
+              if (child.resumeAfter === id) child.phase = 'running';
+              continue;
+            }
+            if (child.phase !== 'running') continue;
+            yield* childOfParent(child, id, ctx);
+            if (child.phase === 'running')
+              done.push({type: 'PARENT_DONE', stream: child.run.def.name, parentId: id});
+          }
+          if (done.length > 0) yield done;
+        }
+      }
+      const lost = children.filter((c) => c.phase === 'waiting');
+      if (lost.length === 0) break;
+      ctx.log.warn(
+        `${lost.map((c) => c.run.def.name).join(', ')}: parent ${lost[0]?.resumeAfter} is gone since the interrupted run; ` +
+          'reading the children of every parent again',
+      );
+      for (const child of children)
+        if (child.phase !== 'forbidden') child.phase = child.phase === 'waiting' ? 'running' : 'finished';
+    }
+    if (unit.root) completed.add(unit.root.def.name);
+  } catch (error) {
+    if (!(error instanceof ForbiddenError) || ctx.config.strict_streams) throw error;
+    ctx.log.warn(`${forbiddenAdvice(parentDef, error)} (its child streams cannot be read without it)`);
+    return completed;
+  }
+  for (const child of children) if (child.phase !== 'forbidden') completed.add(child.run.def.name);
+  yield children.map((c) => ({type: 'PARENT_DONE', stream: c.run.def.name, parentId: undefined}));
+  return completed;
+}
+
+function parentRecords(root: StreamRun, items: unknown[], ctx: RunContext): EngineEvent[] {
+  const timeExtracted = iso(ctx.now());
+  const batch: EngineEvent[] = [];
+  for (const item of items) {
+    for (const record of root.shape(item as never)) {
+      batch.push({
+        type: 'RECORD',
+        stream: root.def.name,
+        record: root.output(record),
+        timeExtracted,
+        ...root.version,
+      });
+    }
+  }
+  root.records += batch.length;
+  root.pages += 1;
+  return batch;
+}
+
+/**
+ * One parent's child listing. A 404 (the parent was deleted meanwhile) or a 403 on one parent is
+ * a warning about that parent; a 403 on a feature-gated child means the whole feature is missing,
+ * so the child is skipped for the rest of the run (one warning, not one per parent).
+ */
+async function* childOfParent(
+  child: ChildProgress,
+  parentId: string,
+  ctx: RunContext,
+): AsyncGenerator<EngineEvent[]> {
+  const {def} = child.run;
+  try {
+    yield* readStream(child.run, ctx, parentId);
+  } catch (error) {
+    if (error instanceof ForbiddenError && !ctx.config.strict_streams) {
+      if (def.feature) {
+        child.phase = 'forbidden';
+        ctx.log.warn(forbiddenAdvice(def, error));
+      } else {
+        ctx.log.warn(`stream ${def.name}: ${error.message}; skipping the ${def.name} of parent ${parentId}`);
+      }
+      return;
+    }
+    if (!(error instanceof HttpError) || error.status !== 404) throw error;
+    ctx.log.warn(`stream ${def.name}: parent ${parentId} is gone (404); skipping its ${def.name}`);
+  }
+}

@@ -1,0 +1,107 @@
+// Reads one stream (or one parent's child list): pages → records → RECORD messages and bookmark events.
+import {ResponseShapeError} from './errors.js';
+import {isObject, type JsonObject, type JsonValue} from './json.js';
+import {pages} from './paginate.js';
+import type {EngineEvent, RunContext, StreamRun} from './run-context.js';
+import type {StreamDef} from './streams.js';
+import {iso} from './time.js';
+import {planSlices, type Slice} from './windows.js';
+
+/**
+ * Yields one batch per page. For incremental streams it also yields ADVANCE events: after each
+ * checkpoint slice (ascending data) and at the end, never past the run's signpost.
+ */
+export async function* readStream(
+  run: StreamRun,
+  ctx: RunContext,
+  parentId?: string,
+): AsyncGenerator<EngineEvent[]> {
+  const {def} = run;
+  const slices: Slice[] = def.parent
+    ? [{query: def.query ?? {}, checkpoint: false}]
+    : planSlices(def, startFor(def, ctx), ctx.signpost, ctx.log);
+  const path = fillPath(def, parentId);
+  let newest = Number.NEGATIVE_INFINITY;
+  const advance = (): EngineEvent[] =>
+    def.replicationKey && newest > Number.NEGATIVE_INFINITY
+      ? [
+          {
+            type: 'ADVANCE',
+            stream: def.name,
+            key: def.replicationKey,
+            value: iso(Math.min(newest, ctx.signpost)),
+          },
+        ]
+      : [];
+  for (const slice of slices) {
+    const options = {
+      stream: def.name,
+      pageSize: ctx.config.page_size,
+      paginated: def.paginated !== false,
+      ...(def.accept ? {accept: def.accept} : {}),
+      ...(def.requestsPerMinute ? {requestsPerMinute: def.requestsPerMinute} : {}),
+    };
+    for await (const body of pages(ctx.http.getJson, path, slice.query, options)) {
+      const timeExtracted = iso(ctx.now());
+      const batch: EngineEvent[] = [];
+      for (const item of envelopeItems(body, def, path)) {
+        for (const record of run.shape(item, parentId)) {
+          if (def.replicationKey) {
+            const at = Date.parse(String(record[def.replicationKey]));
+            if (at > newest) newest = at;
+          }
+          batch.push({
+            type: 'RECORD',
+            stream: def.name,
+            record: run.output(record),
+            timeExtracted,
+            ...run.version,
+          });
+        }
+      }
+      run.records += batch.length;
+      run.pages += 1;
+      if (batch.length > 0) yield batch;
+    }
+    if (slice.checkpoint) yield advance();
+  }
+  yield advance();
+}
+
+/** Bookmark or start_date, whichever is later (changing start_date forward skips history). */
+function startFor(def: StreamDef, ctx: RunContext): number | undefined {
+  if (!def.replicationKey) return undefined;
+  const bookmark = ctx.state.bookmarks[def.name]?.replication_key_value;
+  const candidates = [bookmark, ctx.config.start_date]
+    .filter((v): v is string => v !== undefined)
+    .map(Date.parse);
+  return candidates.length > 0 ? Math.max(...candidates) : undefined;
+}
+
+export function fillPath(def: StreamDef, parentId?: string): string {
+  if (!def.parent) return def.path;
+  if (parentId === undefined) throw new Error(`stream ${def.name} needs a parent id`);
+  return def.path.replace(`{${def.parent.pathParam}}`, encodeURIComponent(parentId));
+}
+
+/** The records of one response: `data.<recordsKey>`, checked so a bad page fails with a clear line. */
+export function envelopeItems(body: JsonObject, def: StreamDef, path: string): JsonValue[] {
+  const where = `stream ${def.name}: GET ${path} answered`;
+  if (!isObject(body.data)) {
+    throw new ResponseShapeError(
+      `${where} without a "data" object (got ${body.data === null ? 'null' : typeof body.data})`,
+    );
+  }
+  const value = body.data[def.recordsKey];
+  if (def.single) {
+    if (!isObject(value)) throw new ResponseShapeError(`${where} without the data.${def.recordsKey} object`);
+    return [value];
+  }
+  if (!Array.isArray(value)) {
+    const keys = Object.keys(body.data).join(', ') || 'none';
+    throw new ResponseShapeError(
+      `${where} without the data.${def.recordsKey} list (data has: ${keys}); the API may have changed, please report it`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,148 @@
+// Turns raw API items into the records a stream emits: reshape, convert, redact, validate, project.
+import type {ErrorObject, ValidateFunction} from 'ajv';
+import {RecordValidationError} from './errors.js';
+import {isObject, type JsonObject, type JsonValue} from './json.js';
+import type {Logger} from './log.js';
+import {redactRecord} from './redact.js';
+import {compileValidator, dateTimeFields} from './schemas.js';
+import type {StreamDef} from './streams.js';
+
+export interface ShaperOptions {
+  readonly def: StreamDef;
+  /** The stream's full schema (validation) and the fields selected for output, in schema order. */
+  readonly schema: JsonObject;
+  readonly fields: readonly string[];
+  readonly redact: boolean;
+  readonly log: Logger;
+}
+
+export type RecordShaper = (item: JsonValue, parentId?: string) => JsonObject[];
+
+/** Built once per stream per run: the validator is compiled here, never per record. */
+export function createRecordShaper(options: ShaperOptions): RecordShaper {
+  const {def, schema, fields, log} = options;
+  const validate = compileValidator(def, schema);
+  const dateFields = dateTimeFields(schema);
+  const warned = new Set<string>();
+
+  const shape = (raw: JsonObject, parentId?: string): JsonObject => {
+    let record: JsonObject = raw;
+    if (def.parent && parentId !== undefined) record = {...record, [def.parent.field]: parentId};
+    if (def.integerFields) record = toIntegers(record, def.integerFields, def.name);
+    for (const field of dateFields) {
+      const value = record[field];
+      if (typeof value === 'string' && !value.endsWith('Z')) record = {...record, [field]: toUtc(value)};
+    }
+    if (options.redact) record = redactRecord(record);
+    record = checked(record);
+    // Same keys in the same order in every record (target-csv builds its header from the first one).
+    const out: JsonObject = {};
+    for (const field of fields) out[field] = record[field] ?? null;
+    return out;
+  };
+
+  const checked = (record: JsonObject): JsonObject => {
+    if (validate(record)) return record;
+    const errors = validate.errors ?? [];
+    const unknown = errors.filter((e) => e.keyword === 'additionalProperties');
+    if (unknown.length === 0) throw invalid(def, record, errors);
+    const copy = structuredClone(record);
+    for (const error of unknown) dropUnknown(copy, error, def.name, warned, log);
+    if (validate(copy)) return copy;
+    throw invalid(def, copy, validate.errors ?? []);
+  };
+
+  return (item, parentId) => {
+    const items = def.transform ? def.transform(item) : [item];
+    return items.map((raw) => {
+      if (!isObject(raw)) {
+        throw new RecordValidationError(
+          `stream ${def.name}: the API returned ${describe(raw)} where a record object belongs`,
+        );
+      }
+      return shape(raw, parentId);
+    });
+  };
+}
+
+function toIntegers(record: JsonObject, fields: readonly string[], stream: string): JsonObject {
+  const out = {...record};
+  for (const field of fields) {
+    const value = out[field];
+    if (typeof value !== 'string') continue;
+    // Segment sends bigints as strings; counts stay far below 2^53, and a non-number fails validation below.
+    const number = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(number)) {
+      throw new RecordValidationError(
+        `stream ${stream}: field ${field} is "${value.slice(0, 40)}", not a whole number the tap can emit as an integer`,
+      );
+    }
+    out[field] = number;
+  }
+  return out;
+}
+
+function toUtc(value: string): JsonValue {
+  const ms = Date.parse(
+    /[zZ]|[+-]\d{2}:?\d{2}$/.test(value.slice(10)) || value.length <= 10 ? value : `${value}Z`,
+  );
+  // An unparseable value is left alone; validation then names the field.
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
+
+function dropUnknown(
+  record: JsonObject,
+  error: ErrorObject,
+  stream: string,
+  warned: Set<string>,
+  log: Logger,
+): void {
+  const field = String(error.params.additionalProperty);
+  const segments = error.instancePath.split('/').slice(1);
+  let target: JsonValue | undefined = record;
+  for (const segment of segments)
+    target = isObject(target) || Array.isArray(target) ? (target as never)[segment] : undefined;
+  if (isObject(target)) delete target[field];
+  const path = [...segments.map((s) => (/^\d+$/.test(s) ? '[]' : s)), field]
+    .join('.')
+    .replace(/\.\[\]/g, '[]');
+  if (!warned.has(path)) {
+    warned.add(path);
+    log.warn(
+      `stream ${stream}: the API sent field "${path}", which the schema does not declare; dropping it (warned once per run)`,
+    );
+  }
+}
+
+function invalid(def: StreamDef, record: JsonObject, errors: ErrorObject[]): RecordValidationError {
+  const key = def.keyProperties.map((k) => `${k}=${JSON.stringify(record[k] ?? null)}`).join(', ');
+  const details = errors
+    .filter((e) => e.keyword !== 'additionalProperties')
+    .slice(0, 3)
+    .map((e) => {
+      if (e.keyword === 'required') return `key property ${String(e.params.missingProperty)} is missing`;
+      const field = e.instancePath.slice(1).replace(/\//g, '.');
+      return `field ${field} ${e.message ?? 'is invalid'} (got ${describe(valueAt(record, e.instancePath))})`;
+    })
+    .join('; ');
+  return new RecordValidationError(
+    `stream ${def.name}, record ${key}: ${details}. The API response does not match the tap's schema; ` +
+      'please open an issue with this line',
+  );
+}
+
+function valueAt(record: JsonObject, pointer: string): JsonValue | undefined {
+  let value: JsonValue | undefined = record;
+  for (const segment of pointer.split('/').slice(1)) {
+    value = isObject(value) || Array.isArray(value) ? (value as never)[segment] : undefined;
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+export type {ValidateFunction};

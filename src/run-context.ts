@@ -1,0 +1,50 @@
+// What one run shares between the engine's parts: config, HTTP, clock, and per-stream helpers.
+import type {Config} from './config.js';
+import type {Http} from './http.js';
+import type {JsonObject} from './json.js';
+import type {Logger} from './log.js';
+import type {RecordShaper} from './records.js';
+import type {SingerMessage} from './singer.js';
+import type {State} from './state.js';
+import type {StreamDef} from './streams.js';
+
+export interface RunContext {
+  readonly config: Config;
+  readonly http: Http;
+  readonly log: Logger;
+  /** The state the run started from (bookmarks are read from it, never written). */
+  readonly state: State;
+  /** The run's start: no bookmark passes it. */
+  readonly signpost: number;
+  readonly now: () => number;
+}
+
+/** One selected stream during a run: its compiled helpers and its counters. */
+export interface StreamRun {
+  readonly def: StreamDef;
+  /** The schema sent downstream: selected fields, flattened when enabled. */
+  readonly schema: JsonObject;
+  /** Raw API item → validated, projected records. */
+  readonly shape: RecordShaper;
+  /** Projected record → what goes on the wire (flattened when enabled). */
+  readonly output: (record: JsonObject) => JsonObject;
+  /** `{version}` on every RECORD when ACTIVATE_VERSION is on for this stream, else `{}`. */
+  readonly version: {version?: number};
+  records: number;
+  pages: number;
+}
+
+/** The engine's own events: Singer messages plus the bookkeeping that becomes STATE. */
+export type EngineEvent =
+  | SingerMessage
+  | {type: 'ADVANCE'; stream: string; key: string; value: string}
+  | {type: 'PARENT_DONE'; stream: string; parentId: string | undefined}
+  | {type: 'UNIT'; name: string; active: boolean};
+
+/** A parent stream (selected or not) with its selected children, or one standalone stream. */
+export interface Unit {
+  readonly name: string;
+  readonly root?: StreamRun;
+  readonly rootDef: StreamDef;
+  readonly children: StreamRun[];
+}

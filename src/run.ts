@@ -1,0 +1,98 @@
+// One sync run wired to the process: stdout writer, signals, abort on a dead target, final STATE.
+import {type Selection, selectAll, selectStreams} from './catalog.js';
+import {type Config, readJsonObject} from './config.js';
+import {InputError, InterruptedError, PipeClosedError} from './errors.js';
+import {createHttp} from './http.js';
+import type {Logger} from './log.js';
+import {resolveHost} from './region.js';
+import {serialize} from './singer.js';
+import {emptyState, parseState, type State} from './state.js';
+import {sync} from './sync.js';
+import {VERSION} from './version.js';
+import {createLineWriter} from './writer.js';
+import type {Writable} from 'node:stream';
+
+export interface RunFiles {
+  catalog?: string;
+  state?: string;
+}
+
+export function loadSelections(files: RunFiles): Selection[] {
+  return files.catalog ? selectStreams(readJsonObject(files.catalog, 'catalog'), files.catalog) : selectAll();
+}
+
+export function loadState(files: RunFiles): State {
+  return files.state ? parseState(readJsonObject(files.state, 'state'), files.state) : emptyState();
+}
+
+/** An incremental stream with no bookmark starts at start_date, so it needs one. */
+export function requireStartDate(config: Config, selections: readonly Selection[], state: State): void {
+  if (config.start_date !== undefined) return;
+  const missing = selections
+    .filter((s) => s.def.replicationKey && !state.bookmarks[s.def.name]?.replication_key_value)
+    .map((s) => s.def.name);
+  if (missing.length > 0) {
+    throw new InputError(
+      `config: start_date is required for incremental streams without a bookmark (${missing.join(', ')}); ` +
+        'add e.g. "start_date": "2024-01-01" to the config, or deselect those streams',
+    );
+  }
+}
+
+export function httpFor(config: Config, log: Logger, signal?: AbortSignal) {
+  if (!config.api_token) {
+    throw new InputError('config: api_token is required to read the API; add your Segment Public API token');
+  }
+  return createHttp({
+    baseUrl: resolveHost(config.region, config.base_url),
+    token: config.api_token,
+    userAgent: config.user_agent ?? `tap-segment/${VERSION}`,
+    timeoutMs: config.request_timeout * 1000,
+    maxRetries: config.max_retries,
+    backoffBaseMs: config.backoff_base_ms,
+    backoffMaxMs: config.backoff_max_ms,
+    requestsPerMinute: config.requests_per_minute,
+    log,
+    ...(signal ? {signal} : {}),
+  });
+}
+
+/**
+ * Streams the sync to `out`. SIGINT/SIGTERM stop new requests and end with a STATE covering what
+ * was written (exit 130/143); a target that closes the pipe aborts everything at once.
+ */
+export async function runSync(config: Config, files: RunFiles, log: Logger, out: Writable): Promise<void> {
+  const selections = loadSelections(files);
+  const state = loadState(files);
+  requireStartDate(config, selections, state);
+  const controller = new AbortController();
+  const writer = createLineWriter(out, () =>
+    controller.abort(
+      new PipeClosedError('the downstream target closed the pipe (stdout); stopping the sync'),
+    ),
+  );
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => {
+    if (controller.signal.aborted) return;
+    log.warn(`${signal} received: stopping requests and writing the last STATE`);
+    controller.abort(new InterruptedError(signal));
+  };
+  const handlers = {SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM')};
+  process.on('SIGINT', handlers.SIGINT).on('SIGTERM', handlers.SIGTERM);
+  log.info(`syncing ${selections.length} streams: ${selections.map((s) => s.def.name).join(', ')}`);
+  try {
+    const http = httpFor(config, log, controller.signal);
+    for await (const batch of sync({selections, state, config, http, log, signal: controller.signal})) {
+      await writer.write(batch.map(serialize).join(''));
+    }
+    await writer.flush();
+    const stats = http.stats();
+    log.info(
+      `sync complete: ${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited`,
+    );
+  } catch (error) {
+    controller.abort(error);
+    throw error;
+  } finally {
+    process.off('SIGINT', handlers.SIGINT).off('SIGTERM', handlers.SIGTERM);
+  }
+}

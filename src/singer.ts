@@ -1,0 +1,36 @@
+// Singer message shapes and their one-line wire form (the only place wire names are spelled).
+import type {JsonObject} from './json.js';
+
+export type SingerMessage =
+  | {
+      type: 'SCHEMA';
+      stream: string;
+      schema: JsonObject;
+      keyProperties: readonly string[];
+      bookmarkProperties?: readonly string[];
+    }
+  | {type: 'RECORD'; stream: string; record: JsonObject; timeExtracted: string; version?: number}
+  | {type: 'STATE'; value: JsonObject}
+  | {type: 'ACTIVATE_VERSION'; stream: string; version: number};
+
+/** One message as one JSON line (newline included). RECORD is the hot path: one stringify of the record. */
+export function serialize(message: SingerMessage): string {
+  switch (message.type) {
+    case 'RECORD':
+      return `{"type":"RECORD","stream":${JSON.stringify(message.stream)},"record":${JSON.stringify(message.record)}${
+        message.version === undefined ? '' : `,"version":${message.version}`
+      },"time_extracted":"${message.timeExtracted}"}\n`;
+    case 'SCHEMA':
+      return `${JSON.stringify({
+        type: 'SCHEMA',
+        stream: message.stream,
+        schema: message.schema,
+        key_properties: message.keyProperties,
+        ...(message.bookmarkProperties ? {bookmark_properties: message.bookmarkProperties} : {}),
+      })}\n`;
+    case 'STATE':
+      return `${JSON.stringify({type: 'STATE', value: message.value})}\n`;
+    case 'ACTIVATE_VERSION':
+      return `${JSON.stringify({type: 'ACTIVATE_VERSION', stream: message.stream, version: message.version})}\n`;
+  }
+}

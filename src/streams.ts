@@ -1,0 +1,273 @@
+// The stream registry: every stream the tap reads, declared as data (path, envelope, keys, replication).
+import {isObject, type JsonObject, type JsonValue} from './json.js';
+
+/** How an incremental stream turns its bookmark into requests (see windows.ts). */
+export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window';
+
+export interface ParentLink {
+  /** The parent stream whose records feed this child. */
+  readonly stream: string;
+  /** The `{name}` placeholder in the child's path, filled with the parent record's `id`. */
+  readonly pathParam: string;
+  /** The field the tap adds to each child record with the parent's id (part of the key). */
+  readonly field: string;
+}
+
+export interface StreamDef {
+  /** Singer stream name; also schemas/<name>.json. */
+  readonly name: string;
+  /** API path; `{param}` placeholders are filled from the parent record. */
+  readonly path: string;
+  /** Where the records sit: `data.<recordsKey>` (an array, or one object when `single`). */
+  readonly recordsKey: string;
+  readonly keyProperties: readonly string[];
+  readonly replicationKey?: string;
+  readonly window?: WindowKind;
+  /** Media type version; alpha-only endpoints refuse the stable one. */
+  readonly accept?: 'v1' | 'v1alpha';
+  /** False for endpoints without pagination input or output (`/labels`, `GET /`). */
+  readonly paginated?: boolean;
+  /** `data.<recordsKey>` is one object, not a list. */
+  readonly single?: boolean;
+  readonly parent?: ParentLink;
+  /** Constant query parameters every request sends. */
+  readonly query?: Readonly<Record<string, string>>;
+  /** One full listing per value of this query parameter (e.g. `/functions?resourceType=`). */
+  readonly slicedBy?: {readonly param: string; readonly values: readonly string[]};
+  /** The plan feature or token scope a 403 most likely means is missing. */
+  readonly feature?: string;
+  /** The endpoint's own documented limit, enforced by its own limiter on top of the shared one. */
+  readonly requestsPerMinute?: number;
+  /** Fields that Segment sends as bigint strings and the tap emits as integers. */
+  readonly integerFields?: readonly string[];
+  /** Reshapes one API item into zero or more records (before validation). */
+  readonly transform?: (item: JsonValue) => JsonObject[];
+}
+
+const USAGE_COUNTS = ['apiCalls', 'anonymous', 'anonymousIdentified', 'identified', 'neverIdentified'];
+const FUNCTION_TYPES = [
+  'DESTINATION',
+  'INSERT_DESTINATION',
+  'INSERT_SOURCE',
+  'INSERT_TRANSFORMATION',
+  'SOURCE',
+];
+const PROTOCOLS = 'Protocols (Business tier add-on)';
+
+export const streams: readonly StreamDef[] = [
+  {
+    name: 'workspace',
+    path: '/',
+    recordsKey: 'workspace',
+    keyProperties: ['id'],
+    paginated: false,
+    single: true,
+  },
+  {name: 'sources', path: '/sources', recordsKey: 'sources', keyProperties: ['id']},
+  {name: 'destinations', path: '/destinations', recordsKey: 'destinations', keyProperties: ['id']},
+  {name: 'warehouses', path: '/warehouses', recordsKey: 'warehouses', keyProperties: ['id']},
+  {name: 'catalog_sources', path: '/catalog/sources', recordsKey: 'sourcesCatalog', keyProperties: ['id']},
+  {
+    name: 'catalog_destinations',
+    path: '/catalog/destinations',
+    recordsKey: 'destinationsCatalog',
+    keyProperties: ['id'],
+  },
+  {
+    name: 'catalog_warehouses',
+    path: '/catalog/warehouses',
+    recordsKey: 'warehousesCatalog',
+    keyProperties: ['id'],
+  },
+  {
+    name: 'tracking_plans',
+    path: '/tracking-plans',
+    recordsKey: 'trackingPlans',
+    keyProperties: ['id'],
+    feature: PROTOCOLS,
+  },
+  {name: 'users', path: '/users', recordsKey: 'users', keyProperties: ['id']},
+  {name: 'groups', path: '/groups', recordsKey: 'userGroups', keyProperties: ['id']},
+  {name: 'roles', path: '/roles', recordsKey: 'roles', keyProperties: ['id']},
+  {
+    name: 'invites',
+    path: '/invites',
+    recordsKey: 'invites',
+    keyProperties: ['email'],
+    // The API lists invites as bare email strings.
+    transform: (item) => [{email: item}],
+  },
+  {name: 'labels', path: '/labels', recordsKey: 'labels', keyProperties: ['key', 'value'], paginated: false},
+  {
+    name: 'audit_events',
+    path: '/audit-events',
+    recordsKey: 'events',
+    keyProperties: ['id'],
+    replicationKey: 'timestamp',
+    window: 'audit-window',
+    feature: 'Audit Trail (Business tier)',
+  },
+  {
+    name: 'spaces',
+    path: '/spaces',
+    recordsKey: 'spaces',
+    keyProperties: ['id'],
+    accept: 'v1alpha',
+    feature: 'Engage (Spaces)',
+  },
+  {
+    name: 'reverse_etl_models',
+    path: '/reverse-etl-models',
+    recordsKey: 'models',
+    keyProperties: ['id'],
+    accept: 'v1alpha',
+    feature: 'Reverse ETL',
+  },
+  {
+    name: 'transformations',
+    path: '/transformations',
+    recordsKey: 'transformations',
+    keyProperties: ['id'],
+    feature: PROTOCOLS,
+  },
+  {
+    name: 'functions',
+    path: '/functions',
+    recordsKey: 'functions',
+    keyProperties: ['id'],
+    slicedBy: {param: 'resourceType', values: FUNCTION_TYPES},
+    feature: 'Functions',
+  },
+  {
+    name: 'usage_api_calls_daily',
+    path: '/usage/api-calls/daily',
+    recordsKey: 'dailyWorkspaceAPICallsUsage',
+    keyProperties: ['timestamp'],
+    replicationKey: 'timestamp',
+    window: 'usage-month',
+    integerFields: USAGE_COUNTS,
+  },
+  {
+    name: 'usage_mtu_daily',
+    path: '/usage/mtu/daily',
+    recordsKey: 'dailyWorkspaceMTUUsage',
+    keyProperties: ['timestamp'],
+    replicationKey: 'timestamp',
+    window: 'usage-month',
+    integerFields: USAGE_COUNTS,
+  },
+  {
+    name: 'usage_api_calls_per_source_daily',
+    path: '/usage/api-calls/sources/daily',
+    recordsKey: 'dailyPerSourceAPICallsUsage',
+    keyProperties: ['sourceId', 'timestamp'],
+    replicationKey: 'timestamp',
+    window: 'usage-month',
+    integerFields: USAGE_COUNTS,
+  },
+  {
+    name: 'usage_mtu_per_source_daily',
+    path: '/usage/mtu/sources/daily',
+    recordsKey: 'dailyPerSourceMTUUsage',
+    keyProperties: ['sourceId', 'timestamp'],
+    replicationKey: 'timestamp',
+    window: 'usage-month',
+    integerFields: USAGE_COUNTS,
+  },
+  {
+    name: 'events_volume_daily',
+    path: '/events/volume',
+    recordsKey: 'result',
+    keyProperties: ['sourceId', 'timestamp'],
+    replicationKey: 'timestamp',
+    window: 'volume-window',
+    query: {granularity: 'DAY', groupBy: 'source'},
+    requestsPerMinute: 60,
+    transform: flattenVolumeSeries,
+  },
+  child(
+    'source_connected_destinations',
+    'sources',
+    '/sources/{sourceId}/connected-destinations',
+    'destinations',
+    'sourceId',
+  ),
+  child(
+    'source_connected_warehouses',
+    'sources',
+    '/sources/{sourceId}/connected-warehouses',
+    'warehouses',
+    'sourceId',
+  ),
+  child(
+    'warehouse_connected_sources',
+    'warehouses',
+    '/warehouses/{warehouseId}/connected-sources',
+    'sources',
+    'warehouseId',
+  ),
+  {
+    ...child(
+      'tracking_plan_rules',
+      'tracking_plans',
+      '/tracking-plans/{trackingPlanId}/rules',
+      'rules',
+      'trackingPlanId',
+    ),
+    keyProperties: ['trackingPlanId', 'type', 'key', 'version'],
+    feature: PROTOCOLS,
+    requestsPerMinute: 200,
+    // COMMON rules have no key; a key property must not be null, so the tap emits "".
+    transform: (item) => (isObject(item) ? [{...item, key: item.key ?? ''}] : []),
+  },
+  {
+    ...child(
+      'tracking_plan_sources',
+      'tracking_plans',
+      '/tracking-plans/{trackingPlanId}/sources',
+      'sources',
+      'trackingPlanId',
+    ),
+    feature: PROTOCOLS,
+  },
+  {
+    ...child(
+      'destination_subscriptions',
+      'destinations',
+      '/destinations/{destinationId}/subscriptions',
+      'subscriptions',
+      'destinationId',
+    ),
+    accept: 'v1alpha',
+    feature: 'Destination Subscriptions (Actions destinations)',
+  },
+  child(
+    'destination_filters',
+    'destinations',
+    '/destination/{destinationId}/filters',
+    'filters',
+    'destinationId',
+  ),
+  child('group_users', 'groups', '/groups/{userGroupId}/users', 'users', 'userGroupId'),
+];
+
+function child(name: string, parent: string, path: string, recordsKey: string, field: string): StreamDef {
+  const pathParam = /\{(\w+)\}/.exec(path)?.[1] ?? field;
+  return {name, path, recordsKey, keyProperties: [field, 'id'], parent: {stream: parent, pathParam, field}};
+}
+
+/** `/events/volume` answers one series per source; each datapoint becomes a record. */
+function flattenVolumeSeries(item: JsonValue): JsonObject[] {
+  if (!isObject(item) || !Array.isArray(item.series)) return [];
+  const source = isObject(item.source) ? item.source : {};
+  return item.series.filter(isObject).map((point) => ({
+    sourceId: source.id ?? null,
+    sourceName: source.name ?? null,
+    timestamp: point.time ?? null,
+    count: point.count ?? null,
+  }));
+}
+
+export function streamByName(name: string): StreamDef | undefined {
+  return streams.find((s) => s.name === name);
+}

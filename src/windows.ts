@@ -1,0 +1,60 @@
+// Turns a stream's bookmark (or start_date) into the query slices of one run: months, time windows, listings.
+import type {Query} from './http.js';
+import type {Logger} from './log.js';
+import type {StreamDef} from './streams.js';
+import {DAY_MS, iso, monthsBetween, startOfUtcDay} from './time.js';
+
+export interface Slice {
+  readonly query: Query;
+  /** The API returns this slice's records in ascending replication order: STATE may follow it. */
+  readonly checkpoint: boolean;
+}
+
+const AUDIT_RETENTION_MS = 90 * DAY_MS;
+/** The events volume docs ask for queries one minute behind the clock. */
+const VOLUME_LAG_MS = 60_000;
+
+/**
+ * `start` is the bookmark (or start_date) in ms; `signpost` the run's start. Usage: every month
+ * from the start's month through the current one, the start's month re-read because its rows are
+ * month-to-date cumulative. Audit events: one window (startTime, signpost], its order undocumented,
+ * so the bookmark only moves when the window is done. Event volume: whole days from the start's day.
+ */
+export function planSlices(
+  def: StreamDef,
+  start: number | undefined,
+  signpost: number,
+  log: Logger,
+): Slice[] {
+  const base = def.query ?? {};
+  if (def.slicedBy) {
+    const {param, values} = def.slicedBy;
+    return values.map((value) => ({query: {...base, [param]: value}, checkpoint: false}));
+  }
+  switch (def.window) {
+    case undefined:
+      return [{query: base, checkpoint: false}];
+    case 'usage-month':
+      return monthsBetween(start ?? signpost, signpost).map((period) => ({
+        query: {...base, period},
+        checkpoint: true,
+      }));
+    case 'audit-window': {
+      if (start !== undefined && start < signpost - AUDIT_RETENTION_MS) {
+        log.warn(
+          `stream ${def.name}: start ${iso(start)} is older than the 90 days the Audit Trail keeps; ` +
+            `events before ${iso(signpost - AUDIT_RETENTION_MS)} are no longer available`,
+        );
+      }
+      // One second of overlap: the boundary event is sent again rather than risked (at-least-once).
+      const from: Query = start === undefined ? {} : {startTime: iso(start - 1000)};
+      return [{query: {...base, ...from, endTime: iso(signpost)}, checkpoint: false}];
+    }
+    case 'volume-window': {
+      const from = startOfUtcDay(start ?? signpost);
+      const to = Math.floor((signpost - VOLUME_LAG_MS) / 60_000) * 60_000;
+      if (from >= to) return [];
+      return [{query: {...base, startTime: iso(from), endTime: iso(to)}, checkpoint: false}];
+    }
+  }
+}

@@ -2,7 +2,7 @@
 import {InputError} from './errors.js';
 import {isObject, type JsonObject} from './json.js';
 import {loadSchema} from './schemas.js';
-import {type StreamDef, streams as registry} from './streams.js';
+import {streams as registry, type StreamDef} from './streams.js';
 
 export interface CatalogEntry {
   tap_stream_id: string;

@@ -17,7 +17,9 @@ export async function connectionTest(config: Config, log: Logger): Promise<strin
     return `connection OK: ${host} accepted the token for workspace "${String(workspace.name ?? '?')}" (${String(workspace.slug ?? '?')})`;
   } catch (error) {
     if (error instanceof HttpError && error.status === undefined) {
-      throw new TapError(`connection test failed: cannot reach ${host} (${error.message.split(': ').pop()}); check the network, proxy and base_url`);
+      throw new TapError(
+        `connection test failed: cannot reach ${host} (${error.message.split(': ').pop()}); check the network, proxy and base_url`,
+      );
     }
     if (error instanceof TapError) throw new TapError(`connection test failed: ${error.message}`);
     throw error;

@@ -85,8 +85,18 @@ async function main(): Promise<number> {
 }
 
 const KNOWN_FLAGS = new Set([
-  'config', 'catalog', 'properties', 'state', 'discover', 'about', 'format', 'test', 'version', 'help',
-  'log-level', 'log-format',
+  'config',
+  'catalog',
+  'properties',
+  'state',
+  'discover',
+  'about',
+  'format',
+  'test',
+  'version',
+  'help',
+  'log-level',
+  'log-format',
 ]);
 
 function unknownFlag(argv: readonly string[]): string | undefined {

@@ -84,17 +84,9 @@ export function createHttp(options: HttpOptions): Http {
   const budgets = new Map<string, RateBudget>();
   const stats: HttpStats = {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};
 
-  const limiterFor = (key: string, perMinute: number): Bottleneck => {
-    let limiter = endpointLimiters.get(key);
-    if (!limiter)
-      endpointLimiters.set(key, (limiter = new Bottleneck({minTime: Math.ceil(60_000 / perMinute)})));
-    return limiter;
-  };
-  const budgetFor = (key: string): RateBudget => {
-    let budget = budgets.get(key);
-    if (!budget) budgets.set(key, (budget = createRateBudget()));
-    return budget;
-  };
+  const limiterFor = (key: string, perMinute: number): Bottleneck =>
+    getOrCreate(endpointLimiters, key, () => new Bottleneck({minTime: Math.ceil(60_000 / perMinute)}));
+  const budgetFor = (key: string): RateBudget => getOrCreate(budgets, key, () => createRateBudget());
   const wait = async (ms: number): Promise<void> => {
     stats.waitedMs += ms;
     await sleep(ms, signal);
@@ -131,7 +123,7 @@ export function createHttp(options: HttpOptions): Http {
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       timer(request.stream, started, 0, 'failed');
-      throw new RetriableFailure(networkReason(error, options.timeoutMs));
+      throw new RetriableFailure(networkReason(error, options.timeoutMs, options.token));
     }
     budget.observe(response.headers, now());
     timer(request.stream, started, response.status, response.ok ? 'succeeded' : 'failed');
@@ -205,6 +197,14 @@ export function createHttp(options: HttpOptions): Http {
   return {getJson, stats: () => ({...stats})};
 }
 
+function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  const found = map.get(key);
+  if (found !== undefined) return found;
+  const made = make();
+  map.set(key, made);
+  return made;
+}
+
 function rateLimitWait(text: string, headers: HeaderReader, now: number): number | undefined {
   try {
     const body = JSON.parse(text) as {errors?: {data?: {msBeforeNext?: unknown}}[]};
@@ -271,5 +271,5 @@ function networkReason(error: unknown, timeoutMs: number): string {
   if (e.name === 'TimeoutError' || e.name === 'AbortError')
     return `no complete response within ${timeoutMs / 1000} s`;
   // node-fetch quotes only the URL, never the headers, but keep the message short and generic anyway.
-  return `network error ${e.code ?? e.type ?? e.name ?? ''}`.trim();
+  return `network error ${e.code ?? e.type ?? e.name ?? ''}: ${e.message ?? ''}`.trim();
 }

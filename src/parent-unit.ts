@@ -1,10 +1,10 @@
 // A parent stream and its children: the parent is read once and feeds both its own records and each child.
 import {ForbiddenError, HttpError} from './errors.js';
+import {forbiddenAdvice} from './forbidden.js';
 import {isObject} from './json.js';
 import {pages} from './paginate.js';
 import {envelopeItems, readStream} from './reader.js';
 import type {EngineEvent, RunContext, StreamRun, Unit} from './run-context.js';
-import {forbiddenAdvice} from './forbidden.js';
 import {iso} from './time.js';
 
 type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden';

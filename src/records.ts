@@ -1,5 +1,5 @@
 // Turns raw API items into the records a stream emits: reshape, convert, redact, validate, project.
-import type {ErrorObject, ValidateFunction} from 'ajv';
+import type {ErrorObject} from 'ajv';
 import {RecordValidationError} from './errors.js';
 import {isObject, type JsonObject, type JsonValue} from './json.js';
 import type {Logger} from './log.js';
@@ -122,7 +122,11 @@ function invalid(def: StreamDef, record: JsonObject, errors: ErrorObject[]): Rec
     .map((e) => {
       if (e.keyword === 'required') return `key property ${String(e.params.missingProperty)} is missing`;
       const field = e.instancePath.slice(1).replace(/\//g, '.');
-      return `field ${field} ${e.message ?? 'is invalid'} (got ${describe(valueAt(record, e.instancePath))})`;
+      const rule =
+        e.keyword === 'type'
+          ? `must be ${String(e.params.type).split(',').join(' or ')}`
+          : (e.message ?? 'is invalid');
+      return `field ${field} ${rule} (got ${describe(valueAt(record, e.instancePath))})`;
     })
     .join('; ');
   return new RecordValidationError(
@@ -144,5 +148,3 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
 }
-
-export type {ValidateFunction};

@@ -1,4 +1,6 @@
 // One sync run wired to the process: stdout writer, signals, abort on a dead target, final STATE.
+
+import type {Writable} from 'node:stream';
 import {type Selection, selectAll, selectStreams} from './catalog.js';
 import {type Config, readJsonObject} from './config.js';
 import {InputError, InterruptedError, PipeClosedError} from './errors.js';
@@ -10,7 +12,6 @@ import {emptyState, parseState, type State} from './state.js';
 import {sync} from './sync.js';
 import {VERSION} from './version.js';
 import {createLineWriter} from './writer.js';
-import type {Writable} from 'node:stream';
 
 export interface RunFiles {
   catalog?: string;

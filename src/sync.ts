@@ -1,18 +1,19 @@
 // The sync engine: selected streams → units (a parent and its children) → merged batches of Singer messages.
+
+import type {Selection} from './catalog.js';
 import type {Config} from './config.js';
+import {InterruptedError} from './errors.js';
+import {createFlattener} from './flatten.js';
+import {guarded} from './forbidden.js';
 import type {Http} from './http.js';
 import type {Logger} from './log.js';
 import {mergeConcurrent} from './merge.js';
-import type {Selection} from './catalog.js';
-import {createFlattener} from './flatten.js';
-import {createRecordShaper} from './records.js';
-import {readStream} from './reader.js';
 import {runParentUnit} from './parent-unit.js';
-import {InterruptedError} from './errors.js';
-import {guarded} from './forbidden.js';
+import {readStream} from './reader.js';
+import {createRecordShaper} from './records.js';
 import type {EngineEvent, RunContext, StreamRun, Unit} from './run-context.js';
 import type {SingerMessage} from './singer.js';
-import {advanceBookmark, setCurrentlySyncing, setParentProgress, type State, stateValue} from './state.js';
+import {advanceBookmark, type State, setCurrentlySyncing, setParentProgress, stateValue} from './state.js';
 import {type StreamDef, streamByName} from './streams.js';
 
 export interface SyncOptions {

@@ -1,0 +1,141 @@
+// Test support: config, fixtures, nock scopes and an in-process sync that collects every message.
+import {readFileSync} from 'node:fs';
+import nock from 'nock';
+import singer from 'singer-node';
+import {type Selection, selectAll} from '../src/catalog.js';
+import {type Config, parseConfig} from '../src/config.js';
+import {createHttp} from '../src/http.js';
+import type {JsonObject} from '../src/json.js';
+import {createLogger, type Logger} from '../src/log.js';
+import {type SingerMessage, serialize} from '../src/singer.js';
+import {emptyState, type State} from '../src/state.js';
+import {sync} from '../src/sync.js';
+
+export const API = 'https://api.segmentapis.com';
+export const TOKEN = 'sgp_TEST_TOKEN_5f1a9c0d7e3b42';
+
+export function testConfig(overrides: Record<string, unknown> = {}): Config {
+  return parseConfig(
+    {
+      api_token: TOKEN,
+      start_date: '2026-01-01T00:00:00Z',
+      backoff_base_ms: 1,
+      backoff_max_ms: 5,
+      requests_per_minute: 100000,
+      ...overrides,
+    },
+    'test',
+  );
+}
+
+export function fixture(name: string): JsonObject {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as JsonObject;
+}
+
+/** A logger that keeps its lines for assertions. */
+export function memoryLogger(level: 'debug' | 'info' | 'warn' = 'debug'): Logger & {lines: string[]} {
+  const lines: string[] = [];
+  const log = createLogger({level, write: (line) => lines.push(line.trimEnd())});
+  log.addSecret(TOKEN);
+  return Object.assign(log, {lines});
+}
+
+export interface RunResult {
+  messages: SingerMessage[];
+  lines: string[];
+  log: string[];
+}
+
+export function selections(...names: string[]): Selection[] {
+  return selectAll().filter((s) => names.includes(s.def.name));
+}
+
+/** Runs the engine in-process over real HTTP (nock intercepts it) and parses every line with singer-node. */
+export async function runSync(options: {
+  selections: Selection[];
+  config?: Config;
+  state?: State;
+  now?: number;
+  log?: Logger & {lines: string[]};
+}): Promise<RunResult> {
+  const config = options.config ?? testConfig();
+  const log = options.log ?? memoryLogger();
+  const http = createHttp({
+    baseUrl: API,
+    token: TOKEN,
+    userAgent: 'tap-segment/test',
+    timeoutMs: 2000,
+    maxRetries: config.max_retries,
+    backoffBaseMs: config.backoff_base_ms,
+    backoffMaxMs: config.backoff_max_ms,
+    requestsPerMinute: config.requests_per_minute,
+    log,
+  });
+  const messages: SingerMessage[] = [];
+  const lines: string[] = [];
+  const now = options.now;
+  for await (const batch of sync({
+    selections: options.selections,
+    state: options.state ?? emptyState(),
+    config,
+    http,
+    log,
+    ...(now ? {now: () => now} : {}),
+  })) {
+    for (const message of batch) {
+      messages.push(message);
+      const line = serialize(message);
+      if (message.type !== 'ACTIVATE_VERSION') singer.parse_message(line);
+      lines.push(line);
+    }
+  }
+  return {messages, lines, log: log.lines};
+}
+
+export function records(result: RunResult, stream?: string): JsonObject[] {
+  return result.messages
+    .filter(
+      (m): m is Extract<SingerMessage, {type: 'RECORD'}> =>
+        m.type === 'RECORD' && (!stream || m.stream === stream),
+    )
+    .map((m) => m.record);
+}
+
+export function states(result: RunResult): JsonObject[] {
+  return result.messages.filter((m) => m.type === 'STATE').map((m) => (m as {value: JsonObject}).value);
+}
+
+/** Singer ordering rules: SCHEMA before a stream's RECORDs, and the last message is a STATE. */
+export function checkOrdering(messages: SingerMessage[]): void {
+  const schemas = new Set<string>();
+  for (const m of messages) {
+    if (m.type === 'SCHEMA') schemas.add(m.stream);
+    if (m.type === 'RECORD' && !schemas.has(m.stream))
+      throw new Error(`RECORD of ${m.stream} before its SCHEMA`);
+  }
+  if (messages.at(-1)?.type !== 'STATE') throw new Error('the last message is not a STATE');
+}
+
+/** Mocks a list endpoint: page 1 (no cursor) then page 2 (cursor Mg==), both with pagination.count. */
+export function nockPages(
+  path: string,
+  name: string,
+  count = 200,
+  extra: Record<string, string> = {},
+): nock.Scope {
+  return nock(API)
+    .get(path)
+    .query({...extra, 'pagination.count': String(count)})
+    .reply(200, fixture(`${name}.page1`))
+    .get(path)
+    .query({
+      ...extra,
+      'pagination.count': String(count),
+      'pagination.cursor': cursorOf(fixture(`${name}.page1`)),
+    })
+    .reply(200, fixture(`${name}.page2`));
+}
+
+function cursorOf(page: JsonObject): string {
+  return ((page.data as JsonObject).pagination as JsonObject).next as string;
+}

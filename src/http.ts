@@ -266,10 +266,12 @@ function fatalError(status: number, apiMessage: string, path: string, request: R
   );
 }
 
-function networkReason(error: unknown, timeoutMs: number): string {
+function networkReason(error: unknown, timeoutMs: number, token: string): string {
   const e = error as {name?: string; code?: string; message?: string; type?: string};
   if (e.name === 'TimeoutError' || e.name === 'AbortError')
     return `no complete response within ${timeoutMs / 1000} s`;
-  // node-fetch quotes only the URL, never the headers, but keep the message short and generic anyway.
-  return `network error ${e.code ?? e.type ?? e.name ?? ''}: ${e.message ?? ''}`.trim();
+  // Libraries may quote the whole request, headers included: keep the first line, cut before any dump, drop the token.
+  const firstLine = (e.message ?? '').split('\n')[0] ?? '';
+  const detail = (firstLine.split(/\s[{[]/)[0] ?? '').split(token).join('[REDACTED]').slice(0, 200);
+  return `network error ${e.code ?? e.type ?? e.name ?? ''}${detail ? `: ${detail}` : ''}`;
 }

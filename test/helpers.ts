@@ -139,3 +139,9 @@ export function nockPages(
 function cursorOf(page: JsonObject): string {
   return ((page.data as JsonObject).pagination as JsonObject).next as string;
 }
+
+export function schemaOf(result: RunResult, stream: string): Extract<SingerMessage, {type: 'SCHEMA'}> {
+  const found = result.messages.find((m) => m.type === 'SCHEMA' && m.stream === stream);
+  if (!found || found.type !== 'SCHEMA') throw new Error(`no SCHEMA for ${stream}`);
+  return found;
+}

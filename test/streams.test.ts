@@ -2,7 +2,17 @@
 import {expect} from 'chai';
 import nock from 'nock';
 import {streams} from '../src/streams.js';
-import {API, checkOrdering, fixture, nockPages, records, runSync, selections, states} from './helpers.js';
+import {
+  API,
+  checkOrdering,
+  fixture,
+  nockPages,
+  records,
+  runSync,
+  schemaOf,
+  selections,
+  states,
+} from './helpers.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const EMPTY = {data: {functions: [], pagination: {current: 'MA=='}}};
@@ -44,9 +54,7 @@ describe('streams (nock, every envelope)', () => {
     scope.done();
     const labels = records(result, 'labels');
     expect(labels).to.have.length(3);
-    const schema = result.messages.find((m) => m.type === 'SCHEMA');
-    expect(schema).to.include({stream: 'labels'});
-    expect((schema as {keyProperties: string[]}).keyProperties).to.deep.equal(['key', 'value']);
+    expect(schemaOf(result, 'labels').keyProperties).to.deep.equal(['key', 'value']);
   });
 
   it('reads the workspace from GET / as a single object', async () => {

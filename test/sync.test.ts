@@ -11,6 +11,7 @@ import {
   nockPages,
   records,
   runSync,
+  schemaOf,
   selections,
   states,
   testConfig,
@@ -60,9 +61,7 @@ describe('sync engine', () => {
     );
     const result = await runSync({selections: chosen});
     scope.done();
-    const schema = result.messages.find((m) => m.type === 'SCHEMA') as {
-      schema: {properties: Record<string, unknown>};
-    };
+    const schema = schemaOf(result, 'sources') as unknown as {schema: {properties: Record<string, unknown>}};
     expect(schema.schema.properties).to.not.have.property('settings');
     expect(schema.schema.properties).to.have.property('id');
     for (const record of records(result, 'sources')) {

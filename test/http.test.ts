@@ -1,0 +1,236 @@
+// The HTTP layer against exact nock sequences: retries, rate limits, timeouts, error classification, secrecy.
+import {expect} from 'chai';
+import nock from 'nock';
+import {createHttp, type HttpOptions} from '../src/http.js';
+import {API, memoryLogger, TOKEN} from './helpers.js';
+
+const OK = {data: {sources: [], pagination: {current: 'MA=='}}};
+
+function http(overrides: Partial<HttpOptions> = {}) {
+  const log = memoryLogger();
+  const client = createHttp({
+    baseUrl: API,
+    token: TOKEN,
+    userAgent: 'tap-segment/test',
+    timeoutMs: 1000,
+    maxRetries: 3,
+    backoffBaseMs: 1,
+    backoffMaxMs: 5,
+    requestsPerMinute: 100000,
+    log,
+    ...overrides,
+  });
+  return {client, log, get: () => client.getJson('/sources', {'pagination.count': '2'}, {stream: 'sources'})};
+}
+
+describe('http', () => {
+  it('sends the Bearer token, the media type and the user agent', async () => {
+    const scope = nock(API, {
+      reqheaders: {
+        authorization: `Bearer ${TOKEN}`,
+        accept: 'application/vnd.segment.v1+json',
+        'user-agent': 'tap-segment/test',
+      },
+    })
+      .get('/sources')
+      .query({'pagination.count': '2'})
+      .reply(200, OK);
+    expect(await http().get()).to.deep.equal(OK);
+    scope.done();
+  });
+
+  it('URL-encodes cursors that contain "="', async () => {
+    const scope = nock(API).get('/sources?pagination.count=2&pagination.cursor=Mw%3D%3D').reply(200, OK);
+    const {client} = http();
+    await client.getJson('/sources', {'pagination.count': '2', 'pagination.cursor': 'Mw=='}, {stream: 's'});
+    scope.done();
+  });
+
+  it('waits msBeforeNext after a 429 and retries the same request', async () => {
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(429, {errors: [{type: 'RequestError', message: 'Too many requests', data: {msBeforeNext: 120}}]})
+      .get('/sources')
+      .query(true)
+      .reply(200, OK);
+    const {client, log, get} = http();
+    const started = Date.now();
+    await get();
+    expect(Date.now() - started).to.be.at.least(110);
+    scope.done();
+    expect(client.stats()).to.include({rateLimited: 1, retries: 1});
+    const warnings = log.lines.filter((l) => l.startsWith('WARNING'));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.include('429').and.include('in 120 ms');
+  });
+
+  it('falls back to X-RateLimit-Reset when the 429 body has no msBeforeNext', async () => {
+    const reset = new Date(Date.now() + 2000).toUTCString();
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(429, {errors: [{type: 'RateLimited', message: 'Rate limit exceeded'}]}, {'X-RateLimit-Reset': reset})
+      .get('/sources')
+      .query(true)
+      .reply(200, OK);
+    const {log, get} = http({backoffMaxMs: 60000});
+    await get();
+    scope.done();
+    const wait = Number(/in (\d+) ms/.exec(log.lines.find((l) => l.startsWith('WARNING') && l.includes('429')) ?? '')?.[1]);
+    expect(wait).to.be.within(500, 2100);
+  });
+
+  it('honours Retry-After in seconds when nothing else says how long', async () => {
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(429, 'slow down', {'Retry-After': '0'})
+      .get('/sources')
+      .query(true)
+      .reply(200, OK);
+    await http().get();
+    scope.done();
+  });
+
+  it('slows down before the server says no when X-RateLimit-Remaining reaches 0', async () => {
+    const reset = new Date(Math.ceil((Date.now() + 1200) / 1000) * 1000);
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(200, OK, {'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset.toUTCString()})
+      .get('/sources')
+      .query(true)
+      .reply(200, OK, {'X-RateLimit-Remaining': '5', 'X-RateLimit-Reset': reset.toUTCString()});
+    const {client, get} = http();
+    await get();
+    await get();
+    scope.done();
+    expect(Date.now()).to.be.at.least(reset.getTime());
+    expect(client.stats().rateLimited).to.equal(0);
+  });
+
+  it('retries a burst of 5xx and succeeds', async () => {
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(500, {errors: [{type: 'server', message: 'boom'}]})
+      .get('/sources')
+      .query(true)
+      .reply(502)
+      .get('/sources')
+      .query(true)
+      .reply(503)
+      .get('/sources')
+      .query(true)
+      .reply(200, OK);
+    expect(await http().get()).to.deep.equal(OK);
+    scope.done();
+  });
+
+  it('gives up after max_retries with one clear message', async () => {
+    nock(API).get('/sources').query(true).times(4).reply(504, {errors: [{type: 'server', message: 'gateway timeout'}]});
+    const error = await http().get().catch((e: Error) => e);
+    expect(error).to.have.property('name', 'HttpError');
+    expect((error as Error).message).to.include('after 4 attempts').and.include('gateway timeout');
+  });
+
+  it('retries a dropped connection', async () => {
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .replyWithError({code: 'ECONNRESET', message: 'socket hang up'})
+      .get('/sources')
+      .query(true)
+      .reply(200, OK);
+    await http().get();
+    scope.done();
+  });
+
+  it('retries a truncated JSON body', async () => {
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(200, '{"data":{"sources":[{"id":"a"')
+      .get('/sources')
+      .query(true)
+      .reply(200, OK);
+    const {log, get} = http();
+    await get();
+    scope.done();
+    expect(log.lines.some((l) => l.includes('not a complete JSON object'))).to.equal(true);
+  });
+
+  it('abandons a response slower than request_timeout and retries it', async () => {
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .delay(400)
+      .reply(200, OK)
+      .get('/sources')
+      .query(true)
+      .reply(200, OK);
+    const {log, get} = http({timeoutMs: 100});
+    await get();
+    scope.done();
+    expect(log.lines.some((l) => l.includes('no complete response within 0.1 s'))).to.equal(true);
+  });
+
+  it('fails at once on 401 with advice about the token and the region', async () => {
+    const scope = nock(API).get('/sources').query(true).reply(401, {errors: [{type: 'unauthorized', message: 'Unauthorized'}]});
+    const error = await http().get().catch((e: Error) => e);
+    scope.done();
+    expect((error as Error).message)
+      .to.include('401')
+      .and.include('Config API tokens do not work')
+      .and.include('region: eu')
+      .and.include('GET /sources');
+  });
+
+  for (const status of [400, 404, 409, 422]) {
+    it(`fails at once on ${status} with the API's own message`, async () => {
+      const scope = nock(API)
+        .get('/sources')
+        .query(true)
+        .reply(status, {errors: [{type: 'ValidationFailure', message: 'count is out of range', field: 'pagination.count'}]});
+      const error = await http().get().catch((e: Error) => e);
+      scope.done();
+      expect((error as Error).message).to.include(String(status)).and.include('count is out of range');
+    });
+  }
+
+  it('classifies 403 as ForbiddenError so the engine can skip the stream', async () => {
+    nock(API).get('/sources').query(true).reply(403, {errors: [{type: 'forbidden', message: 'Forbidden'}]});
+    const error = await http().get().catch((e: Error) => e);
+    expect(error).to.have.property('name', 'ForbiddenError');
+  });
+
+  it('never puts the token in an error or a log line, even when a dependency quotes the request', async () => {
+    nock(API).get('/sources').query(true).times(4).replyWithError(`connect failed for Bearer ${TOKEN}`);
+    const {log, get} = http();
+    const error = await get().catch((e: Error) => e);
+    expect((error as Error).message).to.not.include(TOKEN);
+    expect(log.lines.join('\n')).to.not.include(TOKEN);
+  });
+
+  it('stops waiting at once when the run is aborted', async () => {
+    nock(API).get('/sources').query(true).reply(429, {errors: [{data: {msBeforeNext: 60000}}]});
+    const controller = new AbortController();
+    const {get} = http({signal: controller.signal, backoffMaxMs: 60000});
+    const pending = get().catch((e: Error) => e);
+    setTimeout(() => controller.abort(new Error('stop')), 50);
+    const started = Date.now();
+    expect(await pending).to.have.property('message', 'stop');
+    expect(Date.now() - started).to.be.below(1000);
+  });
+
+  it('paces an endpoint with its own documented limit separately', async () => {
+    const scope = nock(API).get('/events/volume').query(true).times(2).reply(200, OK);
+    const {client} = http();
+    const started = Date.now();
+    for (let i = 0; i < 2; i++) await client.getJson('/events/volume', {}, {stream: 'v', requestsPerMinute: 600});
+    scope.done();
+    // 600/min = one request per 100 ms on that endpoint.
+    expect(Date.now() - started).to.be.at.least(90);
+  });
+});

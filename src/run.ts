@@ -78,10 +78,10 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     controller.abort(new InterruptedError(signal));
   };
   const handlers = {SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM')};
+  const http = httpFor(config, log, controller.signal);
   process.on('SIGINT', handlers.SIGINT).on('SIGTERM', handlers.SIGTERM);
   log.info(`syncing ${selections.length} streams: ${selections.map((s) => s.def.name).join(', ')}`);
   try {
-    const http = httpFor(config, log, controller.signal);
     for await (const batch of sync({selections, state, config, http, log, signal: controller.signal})) {
       await writer.write(batch.map(serialize).join(''));
     }

@@ -1,7 +1,7 @@
 // Discovery output, catalog.sample.json, and the metadata every Singer consumer reads.
 import {readFileSync} from 'node:fs';
-import {expect} from 'chai';
 import {Ajv} from 'ajv';
+import {expect} from 'chai';
 import {discover, selectStreams} from '../src/catalog.js';
 import {streams} from '../src/streams.js';
 
@@ -30,9 +30,14 @@ describe('catalog', () => {
       const properties = Object.keys(entry.schema.properties as object);
       const breadcrumbs = entry.metadata.filter((m) => m.breadcrumb.length === 2).map((m) => m.breadcrumb[1]);
       expect(breadcrumbs).to.deep.equal(properties);
-      for (const key of entry.key_properties) expect(properties, `${entry.stream} key ${key}`).to.include(key);
-      const automatic = entry.metadata.filter((m) => m.metadata.inclusion === 'automatic').map((m) => m.breadcrumb[1]);
-      expect(automatic).to.have.members([...new Set([...entry.key_properties, ...(entry.replication_key ? [entry.replication_key] : [])])]);
+      for (const key of entry.key_properties)
+        expect(properties, `${entry.stream} key ${key}`).to.include(key);
+      const automatic = entry.metadata
+        .filter((m) => m.metadata.inclusion === 'automatic')
+        .map((m) => m.breadcrumb[1]);
+      expect(automatic).to.have.members([
+        ...new Set([...entry.key_properties, ...(entry.replication_key ? [entry.replication_key] : [])]),
+      ]);
     }
   });
 
@@ -43,15 +48,20 @@ describe('catalog', () => {
       const walk = (node: Record<string, unknown>, path: string): void => {
         expect(node, path).to.have.property('type');
         expect(node, path).to.not.have.property('$ref');
-        for (const [name, child] of Object.entries((node.properties as Record<string, Record<string, unknown>>) ?? {})) {
+        for (const [name, child] of Object.entries(
+          (node.properties as Record<string, Record<string, unknown>>) ?? {},
+        )) {
           walk(child, `${path}.${name}`);
         }
         if (node.items) walk(node.items as Record<string, unknown>, `${path}[]`);
       };
-      for (const [name, property] of Object.entries(entry.schema.properties as Record<string, Record<string, unknown>>)) {
+      for (const [name, property] of Object.entries(
+        entry.schema.properties as Record<string, Record<string, unknown>>,
+      )) {
         walk(property, `${entry.stream}.${name}`);
         const types = [property.type].flat();
-        if (entry.key_properties.includes(name)) expect(types, `${entry.stream}.${name}`).to.not.include('null');
+        if (entry.key_properties.includes(name))
+          expect(types, `${entry.stream}.${name}`).to.not.include('null');
         else if (name !== entry.replication_key) expect(types, `${entry.stream}.${name}`).to.include('null');
       }
     }
@@ -65,12 +75,18 @@ describe('catalog', () => {
   });
 
   it('round-trips: the discovered catalog fed back selects the same streams as no catalog', () => {
-    expect(selectStreams(sample, 'catalog.sample.json').map((s) => s.def.name)).to.deep.equal(streams.map((s) => s.name));
+    expect(selectStreams(sample, 'catalog.sample.json').map((s) => s.def.name)).to.deep.equal(
+      streams.map((s) => s.name),
+    );
   });
 
   it('rejects a selected stream or field the tap does not have, naming the file', () => {
-    const unknownStream = {streams: [{tap_stream_id: 'bogus', metadata: [{breadcrumb: [], metadata: {selected: true}}]}]};
-    expect(() => selectStreams(unknownStream, 'c.json')).to.throw(/catalog c\.json: streams\[0\] selects stream "bogus"/);
+    const unknownStream = {
+      streams: [{tap_stream_id: 'bogus', metadata: [{breadcrumb: [], metadata: {selected: true}}]}],
+    };
+    expect(() => selectStreams(unknownStream, 'c.json')).to.throw(
+      /catalog c\.json: streams\[0\] selects stream "bogus"/,
+    );
     const unknownField = structuredClone(sample);
     unknownField.streams[1].metadata.push({breadcrumb: ['properties', 'nope'], metadata: {selected: true}});
     expect(() => selectStreams(unknownField, 'c.json')).to.throw(/selects field "nope"/);

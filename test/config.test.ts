@@ -64,10 +64,14 @@ describe('config', () => {
   });
 
   it('lets base_url point at https hosts or loopback only', () => {
-    expect(resolveHost('us', 'https://proxy.example.com/segment/')).to.equal('https://proxy.example.com/segment');
+    expect(resolveHost('us', 'https://proxy.example.com/segment/')).to.equal(
+      'https://proxy.example.com/segment',
+    );
     expect(resolveHost('us', 'http://127.0.0.1:4010')).to.equal('http://127.0.0.1:4010');
     expect(invalid({base_url: 'http://proxy.example.com'})).to.include('base_url must use https');
-    expect(invalid({base_url: 'https://user:pw@proxy.example.com'})).to.include('must not contain credentials');
+    expect(invalid({base_url: 'https://user:pw@proxy.example.com'})).to.include(
+      'must not contain credentials',
+    );
     expect(invalid({base_url: 'not a url'})).to.include('is not a URL');
   });
 
@@ -81,7 +85,13 @@ describe('config', () => {
         TAP_SEGMENT_REGION: 'eu',
         OTHER: 'x',
       }),
-    ).to.deep.equal({api_token: TOKEN, page_size: 500, redact_secrets: false, strict_streams: true, region: 'eu'});
+    ).to.deep.equal({
+      api_token: TOKEN,
+      page_size: 500,
+      redact_secrets: false,
+      strict_streams: true,
+      region: 'eu',
+    });
   });
 
   it('leaves an unconvertible env value for validation to name', () => {

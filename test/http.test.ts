@@ -70,14 +70,20 @@ describe('http', () => {
     const scope = nock(API)
       .get('/sources')
       .query(true)
-      .reply(429, {errors: [{type: 'RateLimited', message: 'Rate limit exceeded'}]}, {'X-RateLimit-Reset': reset})
+      .reply(
+        429,
+        {errors: [{type: 'RateLimited', message: 'Rate limit exceeded'}]},
+        {'X-RateLimit-Reset': reset},
+      )
       .get('/sources')
       .query(true)
       .reply(200, OK);
     const {log, get} = http({backoffMaxMs: 60000});
     await get();
     scope.done();
-    const wait = Number(/in (\d+) ms/.exec(log.lines.find((l) => l.startsWith('WARNING') && l.includes('429')) ?? '')?.[1]);
+    const wait = Number(
+      /in (\d+) ms/.exec(log.lines.find((l) => l.startsWith('WARNING') && l.includes('429')) ?? '')?.[1],
+    );
     expect(wait).to.be.within(500, 2100);
   });
 
@@ -129,10 +135,18 @@ describe('http', () => {
   });
 
   it('gives up after max_retries with one clear message', async () => {
-    nock(API).get('/sources').query(true).times(4).reply(504, {errors: [{type: 'server', message: 'gateway timeout'}]});
-    const error = await http().get().catch((e: Error) => e);
+    nock(API)
+      .get('/sources')
+      .query(true)
+      .times(4)
+      .reply(504, {errors: [{type: 'server', message: 'gateway timeout'}]});
+    const error = await http()
+      .get()
+      .catch((e: Error) => e);
     expect(error).to.have.property('name', 'HttpError');
-    expect((error as Error).message).to.include('after 4 attempts').and.include('gateway timeout');
+    expect((error as Error).message)
+      .to.include('after 4 attempts')
+      .and.include('gateway timeout');
   });
 
   it('retries a dropped connection', async () => {
@@ -177,8 +191,13 @@ describe('http', () => {
   });
 
   it('fails at once on 401 with advice about the token and the region', async () => {
-    const scope = nock(API).get('/sources').query(true).reply(401, {errors: [{type: 'unauthorized', message: 'Unauthorized'}]});
-    const error = await http().get().catch((e: Error) => e);
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(401, {errors: [{type: 'unauthorized', message: 'Unauthorized'}]});
+    const error = await http()
+      .get()
+      .catch((e: Error) => e);
     scope.done();
     expect((error as Error).message)
       .to.include('401')
@@ -192,16 +211,27 @@ describe('http', () => {
       const scope = nock(API)
         .get('/sources')
         .query(true)
-        .reply(status, {errors: [{type: 'ValidationFailure', message: 'count is out of range', field: 'pagination.count'}]});
-      const error = await http().get().catch((e: Error) => e);
+        .reply(status, {
+          errors: [{type: 'ValidationFailure', message: 'count is out of range', field: 'pagination.count'}],
+        });
+      const error = await http()
+        .get()
+        .catch((e: Error) => e);
       scope.done();
-      expect((error as Error).message).to.include(String(status)).and.include('count is out of range');
+      expect((error as Error).message)
+        .to.include(String(status))
+        .and.include('count is out of range');
     });
   }
 
   it('classifies 403 as ForbiddenError so the engine can skip the stream', async () => {
-    nock(API).get('/sources').query(true).reply(403, {errors: [{type: 'forbidden', message: 'Forbidden'}]});
-    const error = await http().get().catch((e: Error) => e);
+    nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(403, {errors: [{type: 'forbidden', message: 'Forbidden'}]});
+    const error = await http()
+      .get()
+      .catch((e: Error) => e);
     expect(error).to.have.property('name', 'ForbiddenError');
   });
 
@@ -214,7 +244,10 @@ describe('http', () => {
   });
 
   it('stops waiting at once when the run is aborted', async () => {
-    nock(API).get('/sources').query(true).reply(429, {errors: [{data: {msBeforeNext: 60000}}]});
+    nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(429, {errors: [{data: {msBeforeNext: 60000}}]});
     const controller = new AbortController();
     const {get} = http({signal: controller.signal, backoffMaxMs: 60000});
     const pending = get().catch((e: Error) => e);
@@ -228,7 +261,8 @@ describe('http', () => {
     const scope = nock(API).get('/events/volume').query(true).times(2).reply(200, OK);
     const {client} = http();
     const started = Date.now();
-    for (let i = 0; i < 2; i++) await client.getJson('/events/volume', {}, {stream: 'v', requestsPerMinute: 600});
+    for (let i = 0; i < 2; i++)
+      await client.getJson('/events/volume', {}, {stream: 'v', requestsPerMinute: 600});
     scope.done();
     // 600/min = one request per 100 ms on that endpoint.
     expect(Date.now() - started).to.be.at.least(90);

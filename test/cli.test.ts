@@ -1,0 +1,78 @@
+// The built CLI as users run it: version, help, about, discover, usage mistakes and exit codes.
+import {readFileSync} from 'node:fs';
+import {Ajv} from 'ajv';
+import {expect} from 'chai';
+import {CONFIG_SCHEMA} from '../src/config.js';
+import {runCli, tempFiles} from './support/cli.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const sample = JSON.parse(readFileSync(new URL('../catalog.sample.json', import.meta.url), 'utf8'));
+
+describe('cli', () => {
+  it('prints its version', async () => {
+    const result = await runCli(['--version']);
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.equal(`tap-segment v${pkg.version}\n`);
+  });
+
+  it('prints help with every flag', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).to.equal(0);
+    for (const flag of [
+      '--config',
+      '--discover',
+      '--catalog',
+      '--properties',
+      '--state',
+      '--about',
+      '--test',
+      '--version',
+    ]) {
+      expect(result.stdout).to.include(flag);
+    }
+  });
+
+  it('discovers offline without any config, and the output is catalog.sample.json minus "selected"', async () => {
+    const result = await runCli(['--discover']);
+    expect(result.code).to.equal(0);
+    const catalog = JSON.parse(result.stdout);
+    for (const entry of catalog.streams) entry.metadata[0].metadata.selected = true;
+    expect(catalog).to.deep.equal(sample);
+  });
+
+  it('ignores --state during discovery, as Meltano may pass it', async () => {
+    const files = tempFiles({'state.json': {bookmarks: {}}, 'config.json': {}});
+    const result = await runCli([
+      '--config',
+      files['config.json'] as string,
+      '--discover',
+      '--state',
+      files['state.json'] as string,
+    ]);
+    expect(result.code).to.equal(0);
+    expect(JSON.parse(result.stdout).streams).to.have.length(sample.streams.length);
+  });
+
+  it('prints --about as JSON in the Meltano SDK shape, with the token marked secret', async () => {
+    const result = await runCli(['--about', '--format', 'json']);
+    expect(result.code).to.equal(0);
+    const about = JSON.parse(result.stdout);
+    expect(about).to.include.keys('name', 'description', 'version', 'capabilities', 'settings', 'streams');
+    expect(about.capabilities).to.include.members(['about', 'catalog', 'discover', 'state', 'test']);
+    expect(about.settings.properties.api_token).to.include({secret: true, writeOnly: true});
+    expect(about.settings).to.deep.include({required: ['api_token']});
+    // The settings are a valid JSON Schema that accepts a real config.
+    const validate = new Ajv({strict: false}).compile(about.settings);
+    expect(validate({api_token: 'x'.repeat(20), region: 'eu', page_size: 500})).to.equal(true);
+    expect(Object.keys(about.settings.properties)).to.deep.equal(Object.keys(CONFIG_SCHEMA.properties));
+  });
+
+  it('prints --about as Markdown and as text', async () => {
+    const markdown = await runCli(['--about', '--format=markdown']);
+    expect(markdown.stdout)
+      .to.match(/^# `tap-segment`/)
+      .and.include('| api_token | True |');
+    const text = await runCli(['--about']);
+    expect(text.stdout).to.include('Environment Variable: TAP_SEGMENT_API_TOKEN');
+  });
+});

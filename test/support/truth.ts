@@ -1,0 +1,70 @@
+// What the tap should emit for a simulated workspace: the key set of every stream, from the simulator's own data.
+
+import type {Workspace} from '../../dev/simulator/types.js';
+import {listAll, usageMonths} from '../../dev/simulator/workspace.js';
+import {type StreamDef, streams} from '../../src/streams.js';
+
+type Item = Record<string, unknown>;
+
+export interface TruthWindow {
+  /** The run's start_date or bookmark, in ms. */
+  start: number;
+  /** When the tap run started (its signpost). */
+  signpost: number;
+  /** Bookmarks of a previous run, per stream. */
+  bookmarks?: Record<string, string>;
+}
+
+/** Key tuples (JSON) the tap must emit for one stream: no more, no fewer. */
+export function expectedKeys(ws: Workspace, def: StreamDef, window: TruthWindow): Set<string> {
+  const key = (record: Item) => JSON.stringify(def.keyProperties.map((k) => record[k] ?? null));
+  return new Set(expectedRecords(ws, def, window).map(key));
+}
+
+function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): Item[] {
+  const bookmark = window.bookmarks?.[def.name];
+  const start = Math.max(window.start, bookmark ? Date.parse(bookmark) : 0);
+  if (def.parent) {
+    const parent = streams.find((s) => s.name === def.parent?.stream) as StreamDef;
+    return (listAll(ws, parent.path) as Item[]).flatMap((p) => {
+      const path = def.path.replace(`{${def.parent?.pathParam}}`, String(p.id));
+      return reshape(def, listAll(ws, path) as Item[]).map((r) => ({
+        ...r,
+        [def.parent?.field as string]: p.id,
+      }));
+    });
+  }
+  if (def.slicedBy) {
+    return def.slicedBy.values.flatMap(
+      (v) => listAll(ws, def.path, {[def.slicedBy?.param as string]: v}) as Item[],
+    );
+  }
+  switch (def.window) {
+    case 'usage-month': {
+      const first = new Date(start).toISOString().slice(0, 8).concat('01');
+      return usageMonths(ws)
+        .filter((period) => period >= first)
+        .flatMap((period) => listAll(ws, def.path, {period}) as Item[]);
+    }
+    case 'audit-window':
+      return listAll(ws, def.path, {
+        startTime: new Date(start - 1000).toISOString(),
+        endTime: new Date(window.signpost).toISOString(),
+      }) as Item[];
+    case 'volume-window': {
+      const day = Math.floor(start / 86_400_000) * 86_400_000;
+      const query = {
+        ...def.query,
+        startTime: new Date(day).toISOString(),
+        endTime: new Date(window.signpost - 60_000).toISOString(),
+      };
+      return reshape(def, listAll(ws, def.path, query) as Item[]);
+    }
+    default:
+      return reshape(def, listAll(ws, def.path) as Item[]);
+  }
+}
+
+function reshape(def: StreamDef, items: unknown[]): Item[] {
+  return def.transform ? items.flatMap((i) => def.transform?.(i as never) ?? []) : (items as Item[]);
+}

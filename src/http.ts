@@ -100,7 +100,7 @@ export function createHttp(options: HttpOptions): Http {
       log.debug(`rate-limit budget spent; waiting ${delay} ms for the window to reset (${request.stream})`);
       await wait(delay);
     }
-    budget.spend();
+    const seq = budget.spend();
     const send = (): Promise<FetchResponse> =>
       fetchImpl(url, {
         headers: {
@@ -124,8 +124,10 @@ export function createHttp(options: HttpOptions): Http {
       if (signal?.aborted) throw signal.reason;
       timer(request.stream, started, 0, 'failed');
       throw new RetriableFailure(networkReason(error, options.timeoutMs, options.token));
+    } finally {
+      budget.finish(seq);
     }
-    budget.observe(response.headers, now());
+    budget.observe(response.headers, now(), seq);
     timer(request.stream, started, response.status, response.ok ? 'succeeded' : 'failed');
     if (response.ok) {
       try {

@@ -3,10 +3,12 @@
 export interface RateBudget {
   /** Milliseconds to wait before the next request may be sent (0 when the budget allows it now). */
   delayBeforeNext(now: number): number;
-  /** Counts a request as sent. */
-  spend(): void;
-  /** Learns the window from a response's headers. */
-  observe(headers: HeaderReader, now: number): void;
+  /** Counts a request as sent; the returned number ties its response to it. */
+  spend(): number;
+  /** Learns the window from the response to request `seq`. */
+  observe(headers: HeaderReader, now: number, seq: number): void;
+  /** Request `seq` is over (answered or failed). */
+  finish(seq: number): void;
   /** After a 429: nothing more until `until` (local clock). */
   exhaust(until: number): void;
 }
@@ -15,41 +17,57 @@ export interface HeaderReader {
   get(name: string): string | null;
 }
 
+/** How often a request waiting behind a window probe looks again. */
+const PROBE_POLL_MS = 25;
+
 /**
- * Local remaining = the server's last X-RateLimit-Remaining minus what was sent since; once it
- * reaches zero, requests wait for X-RateLimit-Reset (an RFC 5322 date, corrected by the
- * response's Date header when the two clocks disagree by more than its resolution).
+ * Mirrors the server's window: the newest X-RateLimit-Remaining, minus the requests sent after
+ * the one that reported it. Once that reaches zero, requests wait for X-RateLimit-Reset (an RFC
+ * 5322 date, corrected by the response's Date header when the clocks disagree by more than its
+ * resolution). After a reset the budget is unknown, so one request probes the new window before
+ * the others follow: at most one request, not one per parallel stream, can meet a 429.
  */
 export function createRateBudget(marginMs = 100): RateBudget {
   let remaining: number | undefined;
   let resetAt = 0;
-  let sentSinceObservation = 0;
+  let sent = 0;
+  let snapshotSeq = 0;
+  let afterReset = false;
+  let probe: number | undefined;
 
   return {
     delayBeforeNext(now) {
-      if (remaining === undefined || remaining - sentSinceObservation > 0) return 0;
-      if (now >= resetAt) {
-        // The window turned over: unknown budget until the next response says otherwise.
+      if (remaining !== undefined && now >= resetAt && resetAt > 0) {
         remaining = undefined;
-        return 0;
+        afterReset = true;
       }
-      return resetAt - now + marginMs;
+      if (remaining === undefined) return afterReset && probe !== undefined ? PROBE_POLL_MS : 0;
+      if (remaining - (sent - snapshotSeq) > 0) return 0;
+      return resetAt > now ? resetAt - now + marginMs : PROBE_POLL_MS;
     },
     spend() {
-      sentSinceObservation += 1;
+      sent += 1;
+      if (remaining === undefined && afterReset && probe === undefined) probe = sent;
+      return sent;
     },
-    observe(headers, now) {
-      const left = Number(headers.get('x-ratelimit-remaining'));
-      const reset = resetDelayMs(headers, now);
-      if (!Number.isFinite(left) || headers.get('x-ratelimit-remaining') === null) return;
-      // This response's own request is no longer "sent since".
-      sentSinceObservation = Math.max(0, sentSinceObservation - 1);
+    observe(headers, now, seq) {
+      const raw = headers.get('x-ratelimit-remaining');
+      const left = Number(raw);
+      if (raw === null || !Number.isFinite(left)) return;
+      // An older response than the one we already learned from says nothing new.
+      if (remaining !== undefined && seq < snapshotSeq) return;
       remaining = left;
+      snapshotSeq = seq;
+      afterReset = false;
+      const reset = resetDelayMs(headers, now);
       if (reset !== undefined) resetAt = now + reset;
+    },
+    finish(seq) {
+      if (probe === seq) probe = undefined;
     },
     exhaust(until) {
       remaining = 0;
-      sentSinceObservation = 0;
+      snapshotSeq = sent;
       resetAt = Math.max(resetAt, until);
     },
   };

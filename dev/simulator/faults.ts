@@ -25,7 +25,7 @@ export interface WindowState {
 }
 
 /** A window opens at the first request after the previous one closed; every request consumes a point. */
-export function createRateLimiter(clock: () => number = Date.now) {
+export function createRateLimiter(clock: () => number = Date.now, onOpen: () => void = () => {}) {
   const windows = new Map<string, {start: number; consumed: number}>();
   return {
     consume(key: string, {limit, windowMs}: RateLimit): WindowState {
@@ -34,6 +34,7 @@ export function createRateLimiter(clock: () => number = Date.now) {
       if (!window || t >= window.start + windowMs) {
         window = {start: t, consumed: 0};
         windows.set(key, window);
+        onOpen();
       }
       window.consumed++;
       const resetAt = window.start + windowMs;

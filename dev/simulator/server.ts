@@ -55,9 +55,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     token: options.euToken ?? `sgp_sim_eu_${idFor(seed, 'token', 'eu', 32)}`,
   };
   let switches: Switches = mergeSwitches(DEFAULT_SWITCHES, options);
-  const limiter = createRateLimiter();
   const faults = createFaultPicker(seed);
   const stats = createStats();
+  const limiter = createRateLimiter(Date.now, () => stats.windowOpened());
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, run: () => void) => {
     const timer = setTimeout(() => {

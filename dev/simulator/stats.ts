@@ -6,9 +6,18 @@ export interface Stats {
   byPath: Record<string, number>;
   rateLimited: number;
   faultsInjected: number;
+  /** Rate-limit windows opened (per token and per endpoint limit). */
+  windowsOpened: number;
 }
 
-const empty = (): Stats => ({requests: 0, byStatus: {}, byPath: {}, rateLimited: 0, faultsInjected: 0});
+const empty = (): Stats => ({
+  requests: 0,
+  byStatus: {},
+  byPath: {},
+  rateLimited: 0,
+  faultsInjected: 0,
+  windowsOpened: 0,
+});
 
 export function createStats() {
   let stats = empty();
@@ -24,6 +33,9 @@ export function createStats() {
     },
     faultInjected() {
       stats.faultsInjected++;
+    },
+    windowOpened() {
+      stats.windowsOpened++;
     },
     snapshot: (): Stats => structuredClone(stats),
     reset() {

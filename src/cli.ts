@@ -5,7 +5,7 @@ import {aboutJson, aboutMarkdown, aboutText} from './about.js';
 import {discover} from './catalog.js';
 import {connectionTest} from './check.js';
 import {loadConfig} from './config-sources.js';
-import {TapError, UsageError} from './errors.js';
+import {InterruptedError, PipeClosedError, TapError, UsageError} from './errors.js';
 import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './log.js';
 import {runSync} from './run.js';
 import {NAME, VERSION} from './version.js';
@@ -141,6 +141,14 @@ function print(text: string): number {
 }
 
 function report(error: unknown, log: Logger): number {
+  if (error instanceof InterruptedError) {
+    log.warn(error.message);
+    return error.exitCode;
+  }
+  if (error instanceof PipeClosedError) {
+    log.error(error.message);
+    return error.exitCode;
+  }
   if (error instanceof TapError) {
     log.critical(error.exitCode === 2 ? `${error.message}. Run tap-segment --help for usage` : error.message);
     return error.exitCode;

@@ -79,7 +79,7 @@ export function createHttp(options: HttpOptions): Http {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const {log, signal} = options;
-  const shared = new Bottleneck({minTime: Math.ceil(60_000 / options.requestsPerMinute)});
+  const pacer = new Bottleneck({minTime: Math.ceil(60_000 / options.requestsPerMinute)});
   const endpointLimiters = new Map<string, Bottleneck>();
   const budgets = new Map<string, RateBudget>();
   const stats: HttpStats = {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};
@@ -94,12 +94,17 @@ export function createHttp(options: HttpOptions): Http {
 
   async function attempt(url: string, path: string, request: RequestOptions): Promise<JsonObject> {
     const key = request.requestsPerMinute ? path : '';
+    // Every request counts against the workspace window; an endpoint with its own documented limit
+    // also has its own window, which its headers describe (so only that one learns from them).
+    const shared = budgetFor('');
     const budget = budgetFor(key);
+    const nextDelay = (): number => Math.max(shared.delayBeforeNext(now()), budget.delayBeforeNext(now()));
     // Several streams may be waiting on the same exhausted window; re-check after each wait.
-    for (let delay = budget.delayBeforeNext(now()); delay > 0; delay = budget.delayBeforeNext(now())) {
+    for (let delay = nextDelay(); delay > 0; delay = nextDelay()) {
       log.debug(`rate-limit budget spent; waiting ${delay} ms for the window to reset (${request.stream})`);
       await wait(delay);
     }
+    const sharedSeq = budget === shared ? undefined : shared.spend();
     const seq = budget.spend();
     const send = (): Promise<FetchResponse> =>
       fetchImpl(url, {
@@ -110,7 +115,7 @@ export function createHttp(options: HttpOptions): Http {
         },
         signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(signal ? [signal] : [])]),
       });
-    const scheduled = (): Promise<FetchResponse> => shared.schedule(send);
+    const scheduled = (): Promise<FetchResponse> => pacer.schedule(send);
     const started = now();
     stats.requests += 1;
     let response: FetchResponse;
@@ -126,6 +131,7 @@ export function createHttp(options: HttpOptions): Http {
       throw new RetriableFailure(networkReason(error, options.timeoutMs, options.token));
     } finally {
       budget.finish(seq);
+      if (sharedSeq !== undefined) shared.finish(sharedSeq);
     }
     budget.observe(response.headers, now(), seq);
     timer(request.stream, started, response.status, response.ok ? 'succeeded' : 'failed');

@@ -364,4 +364,37 @@ describe('sync engine', () => {
       .map((m) => (m as {stream: string}).stream);
     expect(order).to.deep.equal(['roles', 'users']);
   });
+
+  it('fails clearly, never with a TypeError, on a null page or a null body', async () => {
+    nock(API).get('/sources').query(true).reply(200, {data: null});
+    const nullData = await runSync({selections: selections('sources')}).catch((e: Error) => e);
+    expect(nullData).to.have.property('name', 'ResponseShapeError');
+    expect((nullData as Error).message).to.include(
+      'stream sources: GET /sources answered without a "data" object (got null)',
+    );
+    nock(API).get('/sources').query(true).reply(200, 'null');
+    const nullBody = await runSync({
+      selections: selections('sources'),
+      config: testConfig({max_retries: 0}),
+    }).catch((e: Error) => e);
+    expect((nullBody as Error).message).to.include('not a complete JSON object');
+  });
+
+  it('names the stream and the missing key property of a record', async () => {
+    nock(API)
+      .get('/users')
+      .query(true)
+      .reply(200, {data: {users: [{name: 'No Id', email: 'x@example.com'}], pagination: {current: 'MA=='}}});
+    const error = await runSync({selections: selections('users')}).catch((e: Error) => e);
+    expect((error as Error).message).to.include('stream users, record id=null: key property id is missing');
+  });
+
+  it('fails clearly when the records key holds something other than a list', async () => {
+    nock(API)
+      .get('/users')
+      .query(true)
+      .reply(200, {data: {users: {id: 'u1'}, pagination: {current: 'MA=='}}});
+    const error = await runSync({selections: selections('users')}).catch((e: Error) => e);
+    expect((error as Error).message).to.include('without the data.users list');
+  });
 });

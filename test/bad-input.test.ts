@@ -231,7 +231,8 @@ describe(`bad input (${cases.length} cases)`, function () {
     for (let i = 0; i < cases.length; i += 4) {
       const batch = cases.slice(i, i + 4);
       const outcomes = await Promise.all(batch.map(runCase));
-      for (const [j, c] of batch.entries()) results.set(c.name, outcomes[j] as Awaited<ReturnType<typeof runCase>>);
+      for (const [j, c] of batch.entries())
+        results.set(c.name, outcomes[j] as Awaited<ReturnType<typeof runCase>>);
     }
   });
 

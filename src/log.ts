@@ -23,6 +23,8 @@ export interface Logger {
   /** A Singer metric line (`INFO METRIC: {...}`), printed at info level. */
   metric(point: MetricPoint): void;
   enabled(level: LogLevel): boolean;
+  /** A live status line on a terminal (redrawn in place, kept below log lines); '' clears it. */
+  status(line: string): void;
   /** Every later line has this string replaced; used for the API token. */
   addSecret(secret: string): void;
   scrub(text: string): string;
@@ -48,6 +50,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const now = options.now ?? Date.now;
   const secrets = new Set<string>();
+  let statusLine = '';
 
   const scrub = (text: string): string => {
     let out = text;
@@ -73,7 +76,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
             extra: {},
           })
         : `${LABEL[level]} ${text}`;
-    write(`${line}\n`);
+    // A terminal status line is cleared, the log line printed, and the status drawn again below it.
+    write(statusLine ? `\r\x1b[K${line}\n${statusLine}` : `${line}\n`);
   };
 
   return {
@@ -84,6 +88,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     critical: (m) => emit('critical', m),
     metric: (point) => emit('info', `METRIC: ${JSON.stringify(point)}`, point),
     enabled: (level) => ORDER[level] >= threshold,
+    status: (line) => {
+      statusLine = scrub(line);
+      write(`\r\x1b[K${statusLine}`);
+    },
     addSecret: (secret) => {
       // Short strings would scrub ordinary words; a real token is long.
       if (secret.length >= 8) secrets.add(secret);

@@ -3,6 +3,7 @@ import type {Config} from './config.js';
 import type {Http} from './http.js';
 import type {JsonObject} from './json.js';
 import type {Logger} from './log.js';
+import type {Progress} from './progress.js';
 import type {RecordShaper} from './records.js';
 import type {SingerMessage} from './singer.js';
 import type {State} from './state.js';
@@ -17,6 +18,7 @@ export interface RunContext {
   /** The run's start: no bookmark passes it. */
   readonly signpost: number;
   readonly now: () => number;
+  readonly progress?: Progress;
 }
 
 /** One selected stream during a run: its compiled helpers and its counters. */

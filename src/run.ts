@@ -5,6 +5,7 @@ import {type Selection, selectAll, selectStreams} from './catalog.js';
 import {type Config, readJsonObject} from './config.js';
 import {InputError, InterruptedError, PipeClosedError} from './errors.js';
 import {createHttp} from './http.js';
+import {createProgress} from './progress.js';
 import type {Logger} from './log.js';
 import {resolveHost} from './region.js';
 import {serialize} from './singer.js';
@@ -81,8 +82,9 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
   const http = httpFor(config, log, controller.signal);
   process.on('SIGINT', handlers.SIGINT).on('SIGTERM', handlers.SIGTERM);
   log.info(`syncing ${selections.length} streams: ${selections.map((s) => s.def.name).join(', ')}`);
+  const progress = createProgress({log, tty: Boolean(process.stderr.isTTY), stats: () => http.stats()});
   try {
-    for await (const batch of sync({selections, state, config, http, log, signal: controller.signal})) {
+    for await (const batch of sync({selections, state, config, http, log, signal: controller.signal, progress})) {
       await writer.write(batch.map(serialize).join(''));
     }
     await writer.flush();
@@ -94,6 +96,7 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     controller.abort(error);
     throw error;
   } finally {
+    progress.stop();
     process.off('SIGINT', handlers.SIGINT).off('SIGTERM', handlers.SIGTERM);
   }
 }

@@ -1,6 +1,7 @@
 // The sync engine: selected streams → units (a parent and its children) → merged batches of Singer messages.
 
 import type {Selection} from './catalog.js';
+import type {Progress} from './progress.js';
 import type {Config} from './config.js';
 import {InterruptedError} from './errors.js';
 import {createFlattener} from './flatten.js';
@@ -25,6 +26,7 @@ export interface SyncOptions {
   readonly now?: () => number;
   /** Aborted by SIGINT/SIGTERM (the reason is an InterruptedError) or a dead target. */
   readonly signal?: AbortSignal;
+  readonly progress?: Progress;
 }
 
 /**
@@ -39,7 +41,6 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
   let lastState = '';
   const active: string[] = [];
   const units = orderUnits(planUnits(options.selections, ctx), state.currently_syncing);
-  const runs = units.flatMap((u) => [...(u.root ? [u.root] : []), ...u.children]);
   const started = now();
 
   const stateMessage = (): SingerMessage[] => {
@@ -90,14 +91,6 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
   state = setCurrentlySyncing(state, null);
   lastState = '';
   yield stateMessage();
-  for (const run of runs) {
-    options.log.metric({
-      type: 'counter',
-      metric: 'record_count',
-      value: run.records,
-      tags: {endpoint: run.def.name},
-    });
-  }
   options.log.metric({
     type: 'timer',
     metric: 'sync_duration',
@@ -150,6 +143,7 @@ async function* runUnit(unit: Unit, ctx: RunContext): AsyncGenerator<EngineEvent
   const runs = [...(unit.root ? [unit.root] : []), ...unit.children];
   const started = ctx.now();
   yield [{type: 'UNIT', name: unit.name, active: true}, ...runs.map(schemaMessage)];
+  for (const run of runs) ctx.progress?.start(run);
   ctx.log.info(
     `stream ${unit.name}: starting${unit.children.length ? ` with ${unit.children.map((c) => c.def.name).join(', ')}` : ''}`,
   );
@@ -162,6 +156,8 @@ async function* runUnit(unit: Unit, ctx: RunContext): AsyncGenerator<EngineEvent
       finished.push({type: 'ACTIVATE_VERSION', stream: run.def.name, version: run.version.version});
     }
     ctx.log.info(`stream ${run.def.name}: ${run.records} records in ${run.pages} pages`);
+    ctx.log.metric({type: 'counter', metric: 'record_count', value: run.records, tags: {endpoint: run.def.name}});
+    ctx.progress?.finish(run);
   }
   ctx.log.metric({
     type: 'timer',

@@ -1,0 +1,143 @@
+// Output options and observability: flattening, ACTIVATE_VERSION, metrics lines, progress, JSON logs.
+import {expect} from 'chai';
+import {createFlattener} from '../src/flatten.js';
+import {createLogger} from '../src/log.js';
+import {createProgress} from '../src/progress.js';
+import type {StreamRun} from '../src/run-context.js';
+import {memoryLogger, nockPages, records, runSync, schemaOf, selections, testConfig} from './helpers.js';
+
+describe('flattening', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      id: {type: 'string'},
+      metadata: {
+        type: ['null', 'object'],
+        properties: {
+          slug: {type: ['null', 'string']},
+          logos: {type: ['null', 'object'], properties: {default: {type: ['null', 'string']}}},
+        },
+      },
+      settings: {type: ['null', 'object'], additionalProperties: true},
+      labels: {type: ['null', 'array'], items: {type: 'string'}},
+    },
+  };
+
+  it('turns nested objects into parent__child columns and deeper values into JSON text', () => {
+    const flat = createFlattener(schema, 1);
+    expect(Object.keys(flat.schema.properties as object)).to.deep.equal(['id', 'metadata__slug', 'metadata__logos', 'settings', 'labels']);
+    expect(flat.record({id: 'a', metadata: {slug: 's', logos: {default: 'x.png'}}, settings: {k: 1}, labels: ['l']})).to.deep.equal({
+      id: 'a',
+      metadata__slug: 's',
+      metadata__logos: '{"default":"x.png"}',
+      settings: '{"k":1}',
+      labels: '["l"]',
+    });
+    expect(flat.record({id: 'b', metadata: null, settings: null, labels: null})).to.deep.equal({
+      id: 'b',
+      metadata__slug: null,
+      metadata__logos: null,
+      settings: null,
+      labels: null,
+    });
+  });
+
+  it('flattens deeper with a larger max depth, keeping every column nullable', () => {
+    const flat = createFlattener(schema, 2);
+    const properties = flat.schema.properties as Record<string, {type: string[]}>;
+    expect(properties).to.have.property('metadata__logos__default');
+    expect(properties.metadata__slug?.type).to.include('null');
+  });
+
+  it('applies to SCHEMA and RECORD of a real sync', async () => {
+    const scope = nockPages('/sources', 'sources');
+    const result = await runSync({selections: selections('sources'), config: testConfig({flattening_enabled: true, flattening_max_depth: 1})});
+    scope.done();
+    const properties = Object.keys(schemaOf(result, 'sources').schema.properties as object);
+    expect(properties).to.include('metadata__slug');
+    for (const record of records(result, 'sources')) {
+      expect(Object.keys(record)).to.deep.equal(properties);
+      for (const value of Object.values(record)) expect(typeof value === 'object' && value !== null).to.equal(false);
+    }
+  });
+});
+
+describe('ACTIVATE_VERSION', () => {
+  it('is off by default', async () => {
+    const scope = nockPages('/sources', 'sources');
+    const result = await runSync({selections: selections('sources')});
+    scope.done();
+    expect(result.messages.some((m) => m.type === 'ACTIVATE_VERSION')).to.equal(false);
+    expect(result.lines.every((l) => !l.includes('"version"'))).to.equal(true);
+  });
+
+  it('versions every record of a full-table stream and activates the version after the last one', async () => {
+    const scope = nockPages('/sources', 'sources');
+    const now = Date.parse('2026-11-26T12:00:00Z');
+    const result = await runSync({selections: selections('sources'), config: testConfig({emit_activate_version: true}), now});
+    scope.done();
+    const types = result.messages.map((m) => m.type);
+    const activate = types.indexOf('ACTIVATE_VERSION');
+    expect(activate).to.be.greaterThan(types.lastIndexOf('RECORD'));
+    expect(result.messages[activate]).to.deep.equal({type: 'ACTIVATE_VERSION', stream: 'sources', version: now});
+    for (const m of result.messages) if (m.type === 'RECORD') expect(m.version).to.equal(now);
+    expect(types.at(-1)).to.equal('STATE');
+  });
+});
+
+describe('observability', () => {
+  it('prints Singer metric lines: http_request_duration, record_count and sync_duration', async () => {
+    const scope = nockPages('/sources', 'sources');
+    const log = memoryLogger('info');
+    await runSync({selections: selections('sources'), log});
+    scope.done();
+    const metrics = log.lines.filter((l) => l.startsWith('INFO METRIC: ')).map((l) => JSON.parse(l.slice('INFO METRIC: '.length)));
+    expect(metrics).to.deep.include({type: 'counter', metric: 'record_count', value: 3, tags: {endpoint: 'sources'}});
+    const timers = metrics.filter((m) => m.metric === 'http_request_duration');
+    expect(timers).to.have.length(2);
+    expect(timers[0].tags).to.deep.equal({endpoint: 'sources', http_status_code: 200, status: 'succeeded'});
+    expect(metrics.some((m) => m.metric === 'sync_duration')).to.equal(true);
+  });
+
+  it('writes JSON log lines with the fields Meltano requires', () => {
+    const lines: string[] = [];
+    const log = createLogger({format: 'json', write: (l) => lines.push(l), now: () => 1_700_000_000_000});
+    log.warn('careful');
+    log.metric({type: 'counter', metric: 'record_count', value: 2, tags: {endpoint: 'sources'}});
+    const [warning, metric] = lines.map((l) => JSON.parse(l));
+    expect(warning).to.include({level: 'warning', message: 'careful', app_name: 'tap-segment', ts: 1_700_000_000});
+    expect(warning).to.include.keys('pid', 'logger_name', 'thread_name', 'stream_name', 'extra');
+    expect(metric).to.deep.include({message: 'METRIC', metric_info: {type: 'counter', metric: 'record_count', value: 2, tags: {endpoint: 'sources'}}});
+  });
+
+  it('respects the log level', () => {
+    const lines: string[] = [];
+    const log = createLogger({level: 'warn', write: (l) => lines.push(l)});
+    log.info('hidden');
+    log.debug('hidden');
+    log.warn('shown');
+    expect(lines).to.deep.equal(['WARNING shown\n']);
+  });
+
+  it('reports progress as INFO lines without a terminal, and as a redrawn status line on one', async () => {
+    const lines: string[] = [];
+    const log = createLogger({write: (l) => lines.push(l)});
+    const run = {def: {name: 'sources'}, records: 12, pages: 3} as unknown as StreamRun;
+    const stats = () => ({requests: 4, retries: 0, rateLimited: 0, waitedMs: 1500});
+    const plain = createProgress({log, tty: false, stats, intervalMs: 10});
+    plain.start(run);
+    await new Promise((r) => setTimeout(r, 35));
+    plain.stop();
+    expect(lines.some((l) => /^INFO progress: sources 12 rec\/3 pg \(0 streams done, 4 requests, rate-limit waits 1\.5 s/.test(l))).to.equal(true);
+    lines.length = 0;
+    const live = createProgress({log, tty: true, stats, intervalMs: 10});
+    live.start(run);
+    await new Promise((r) => setTimeout(r, 25));
+    log.info('a log line');
+    live.finish(run);
+    live.stop();
+    expect(lines.some((l) => l.startsWith('\r\x1b[Ksources 12 rec/3 pg'))).to.equal(true);
+    expect(lines.some((l) => l.startsWith('\r\x1b[KINFO a log line\n'))).to.equal(true);
+    expect(lines.at(-1)).to.equal('\r\x1b[K');
+  });
+});

@@ -12,6 +12,7 @@ export const CAPABILITIES = [
   'test',
   'schema-flattening',
   'activate-version',
+  'structured-logging',
 ];
 
 export function aboutJson(): Record<string, unknown> {

@@ -128,7 +128,8 @@ function logLevel(flag: string | undefined): LogLevel {
 
 function logFormat(flag: string | undefined): LogFormat {
   // Meltano sets SINGER_SDK_LOG_CONFIG for plugins with the structured-logging capability: answer in JSON.
-  const value = flag ?? (process.env.TAP_SEGMENT_LOG_FORMAT || (process.env.SINGER_SDK_LOG_CONFIG ? 'json' : 'text'));
+  const value =
+    flag ?? (process.env.TAP_SEGMENT_LOG_FORMAT || (process.env.SINGER_SDK_LOG_CONFIG ? 'json' : 'text'));
   if (value !== 'text' && value !== 'json') {
     process.stderr.write(`CRITICAL --log-format must be text or json (got "${value}")\n`);
     process.exit(2);

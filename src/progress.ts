@@ -27,7 +27,8 @@ export function createProgress(options: ProgressOptions): Progress {
 
   const render = (): string => {
     const http = stats();
-    const streams = [...active].map((r) => `${r.def.name} ${r.records} rec/${r.pages} pg`).join(' | ') || 'waiting';
+    const streams =
+      [...active].map((r) => `${r.def.name} ${r.records} rec/${r.pages} pg`).join(' | ') || 'waiting';
     const waits = http.waitedMs > 0 ? `, rate-limit waits ${(http.waitedMs / 1000).toFixed(1)} s` : '';
     const elapsed = Math.round((now() - started) / 1000);
     return `${streams} (${done} streams done, ${http.requests} requests${waits}, ${elapsed} s)`;

@@ -5,8 +5,8 @@ import {type Selection, selectAll, selectStreams} from './catalog.js';
 import {type Config, readJsonObject} from './config.js';
 import {InputError, InterruptedError, PipeClosedError} from './errors.js';
 import {createHttp} from './http.js';
-import {createProgress} from './progress.js';
 import type {Logger} from './log.js';
+import {createProgress} from './progress.js';
 import {resolveHost} from './region.js';
 import {serialize} from './singer.js';
 import {emptyState, parseState, type State} from './state.js';
@@ -84,7 +84,15 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
   log.info(`syncing ${selections.length} streams: ${selections.map((s) => s.def.name).join(', ')}`);
   const progress = createProgress({log, tty: Boolean(process.stderr.isTTY), stats: () => http.stats()});
   try {
-    for await (const batch of sync({selections, state, config, http, log, signal: controller.signal, progress})) {
+    for await (const batch of sync({
+      selections,
+      state,
+      config,
+      http,
+      log,
+      signal: controller.signal,
+      progress,
+    })) {
       await writer.write(batch.map(serialize).join(''));
     }
     await writer.flush();

@@ -1,7 +1,6 @@
 // The sync engine: selected streams → units (a parent and its children) → merged batches of Singer messages.
 
 import type {Selection} from './catalog.js';
-import type {Progress} from './progress.js';
 import type {Config} from './config.js';
 import {InterruptedError} from './errors.js';
 import {createFlattener} from './flatten.js';
@@ -10,6 +9,7 @@ import type {Http} from './http.js';
 import type {Logger} from './log.js';
 import {mergeConcurrent} from './merge.js';
 import {runParentUnit} from './parent-unit.js';
+import type {Progress} from './progress.js';
 import {readStream} from './reader.js';
 import {createRecordShaper} from './records.js';
 import type {EngineEvent, RunContext, StreamRun, Unit} from './run-context.js';
@@ -156,7 +156,12 @@ async function* runUnit(unit: Unit, ctx: RunContext): AsyncGenerator<EngineEvent
       finished.push({type: 'ACTIVATE_VERSION', stream: run.def.name, version: run.version.version});
     }
     ctx.log.info(`stream ${run.def.name}: ${run.records} records in ${run.pages} pages`);
-    ctx.log.metric({type: 'counter', metric: 'record_count', value: run.records, tags: {endpoint: run.def.name}});
+    ctx.log.metric({
+      type: 'counter',
+      metric: 'record_count',
+      value: run.records,
+      tags: {endpoint: run.def.name},
+    });
     ctx.progress?.finish(run);
   }
   ctx.log.metric({

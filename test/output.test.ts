@@ -25,8 +25,21 @@ describe('flattening', () => {
 
   it('turns nested objects into parent__child columns and deeper values into JSON text', () => {
     const flat = createFlattener(schema, 1);
-    expect(Object.keys(flat.schema.properties as object)).to.deep.equal(['id', 'metadata__slug', 'metadata__logos', 'settings', 'labels']);
-    expect(flat.record({id: 'a', metadata: {slug: 's', logos: {default: 'x.png'}}, settings: {k: 1}, labels: ['l']})).to.deep.equal({
+    expect(Object.keys(flat.schema.properties as object)).to.deep.equal([
+      'id',
+      'metadata__slug',
+      'metadata__logos',
+      'settings',
+      'labels',
+    ]);
+    expect(
+      flat.record({
+        id: 'a',
+        metadata: {slug: 's', logos: {default: 'x.png'}},
+        settings: {k: 1},
+        labels: ['l'],
+      }),
+    ).to.deep.equal({
       id: 'a',
       metadata__slug: 's',
       metadata__logos: '{"default":"x.png"}',
@@ -51,13 +64,17 @@ describe('flattening', () => {
 
   it('applies to SCHEMA and RECORD of a real sync', async () => {
     const scope = nockPages('/sources', 'sources');
-    const result = await runSync({selections: selections('sources'), config: testConfig({flattening_enabled: true, flattening_max_depth: 1})});
+    const result = await runSync({
+      selections: selections('sources'),
+      config: testConfig({flattening_enabled: true, flattening_max_depth: 1}),
+    });
     scope.done();
     const properties = Object.keys(schemaOf(result, 'sources').schema.properties as object);
     expect(properties).to.include('metadata__slug');
     for (const record of records(result, 'sources')) {
       expect(Object.keys(record)).to.deep.equal(properties);
-      for (const value of Object.values(record)) expect(typeof value === 'object' && value !== null).to.equal(false);
+      for (const value of Object.values(record))
+        expect(typeof value === 'object' && value !== null).to.equal(false);
     }
   });
 });
@@ -74,12 +91,20 @@ describe('ACTIVATE_VERSION', () => {
   it('versions every record of a full-table stream and activates the version after the last one', async () => {
     const scope = nockPages('/sources', 'sources');
     const now = Date.parse('2026-11-26T12:00:00Z');
-    const result = await runSync({selections: selections('sources'), config: testConfig({emit_activate_version: true}), now});
+    const result = await runSync({
+      selections: selections('sources'),
+      config: testConfig({emit_activate_version: true}),
+      now,
+    });
     scope.done();
     const types = result.messages.map((m) => m.type);
     const activate = types.indexOf('ACTIVATE_VERSION');
     expect(activate).to.be.greaterThan(types.lastIndexOf('RECORD'));
-    expect(result.messages[activate]).to.deep.equal({type: 'ACTIVATE_VERSION', stream: 'sources', version: now});
+    expect(result.messages[activate]).to.deep.equal({
+      type: 'ACTIVATE_VERSION',
+      stream: 'sources',
+      version: now,
+    });
     for (const m of result.messages) if (m.type === 'RECORD') expect(m.version).to.equal(now);
     expect(types.at(-1)).to.equal('STATE');
   });
@@ -91,8 +116,15 @@ describe('observability', () => {
     const log = memoryLogger('info');
     await runSync({selections: selections('sources'), log});
     scope.done();
-    const metrics = log.lines.filter((l) => l.startsWith('INFO METRIC: ')).map((l) => JSON.parse(l.slice('INFO METRIC: '.length)));
-    expect(metrics).to.deep.include({type: 'counter', metric: 'record_count', value: 3, tags: {endpoint: 'sources'}});
+    const metrics = log.lines
+      .filter((l) => l.startsWith('INFO METRIC: '))
+      .map((l) => JSON.parse(l.slice('INFO METRIC: '.length)));
+    expect(metrics).to.deep.include({
+      type: 'counter',
+      metric: 'record_count',
+      value: 3,
+      tags: {endpoint: 'sources'},
+    });
     const timers = metrics.filter((m) => m.metric === 'http_request_duration');
     expect(timers).to.have.length(2);
     expect(timers[0].tags).to.deep.equal({endpoint: 'sources', http_status_code: 200, status: 'succeeded'});
@@ -105,9 +137,17 @@ describe('observability', () => {
     log.warn('careful');
     log.metric({type: 'counter', metric: 'record_count', value: 2, tags: {endpoint: 'sources'}});
     const [warning, metric] = lines.map((l) => JSON.parse(l));
-    expect(warning).to.include({level: 'warning', message: 'careful', app_name: 'tap-segment', ts: 1_700_000_000});
+    expect(warning).to.include({
+      level: 'warning',
+      message: 'careful',
+      app_name: 'tap-segment',
+      ts: 1_700_000_000,
+    });
     expect(warning).to.include.keys('pid', 'logger_name', 'thread_name', 'stream_name', 'extra');
-    expect(metric).to.deep.include({message: 'METRIC', metric_info: {type: 'counter', metric: 'record_count', value: 2, tags: {endpoint: 'sources'}}});
+    expect(metric).to.deep.include({
+      message: 'METRIC',
+      metric_info: {type: 'counter', metric: 'record_count', value: 2, tags: {endpoint: 'sources'}},
+    });
   });
 
   it('respects the log level', () => {
@@ -128,7 +168,11 @@ describe('observability', () => {
     plain.start(run);
     await new Promise((r) => setTimeout(r, 35));
     plain.stop();
-    expect(lines.some((l) => /^INFO progress: sources 12 rec\/3 pg \(0 streams done, 4 requests, rate-limit waits 1\.5 s/.test(l))).to.equal(true);
+    expect(
+      lines.some((l) =>
+        /^INFO progress: sources 12 rec\/3 pg \(0 streams done, 4 requests, rate-limit waits 1\.5 s/.test(l),
+      ),
+    ).to.equal(true);
     lines.length = 0;
     const live = createProgress({log, tty: true, stats, intervalMs: 10});
     live.start(run);

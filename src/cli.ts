@@ -4,10 +4,12 @@ import meow from 'meow';
 import {aboutJson, aboutMarkdown, aboutText} from './about.js';
 import {discover} from './catalog.js';
 import {connectionTest} from './check.js';
+import {allGood, checkStreams, renderTable} from './check-streams.js';
+import type {Config} from './config.js';
 import {loadConfig} from './config-sources.js';
 import {InterruptedError, PipeClosedError, TapError, UsageError} from './errors.js';
 import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './log.js';
-import {runSync} from './run.js';
+import {httpFor, loadSelections, runSync} from './run.js';
 import {NAME, VERSION} from './version.js';
 
 const help = `
@@ -19,6 +21,8 @@ const help = `
     --discover            Print the catalog of every stream (offline; no token needed)
     --about               Print name, version, capabilities and settings (--format json|markdown)
     --test                Make one authenticated request (GET /) and report whether the token works
+    --test=streams        Read one page of every stream (or the --catalog's): readable? schema drift?
+                          A table on stderr; --format json adds a JSON report on stdout. Exit 1 on a problem
     --version             Print the version
 
   Options
@@ -70,13 +74,7 @@ async function main(): Promise<number> {
     if (sources.length === 0) throw new UsageError('--config is required to sync or test');
     const config = loadConfig(sources, process.env);
     if (config.api_token) log.addSecret(config.api_token);
-    if (flags.test !== undefined) {
-      if (flags.test !== '' && flags.test !== 'connection') {
-        throw new UsageError(`--test takes no value or "connection", got "${flags.test}"`);
-      }
-      log.info(await connectionTest(config, log));
-      return 0;
-    }
+    if (flags.test !== undefined) return await test(flags.test, config, flags);
     await runSync(config, {catalog: flags.catalog, state: flags.state}, log, process.stdout);
     return 0;
   } catch (error) {
@@ -107,6 +105,27 @@ function unknownFlag(argv: readonly string[]): string | undefined {
     if (!KNOWN_FLAGS.has(name) && !KNOWN_FLAGS.has(name.replace(/^no-/, ''))) return token.split('=')[0];
   }
   return undefined;
+}
+
+async function test(
+  kind: string,
+  config: Config,
+  flags: {catalog?: string; format?: string},
+): Promise<number> {
+  if (kind === '' || kind === 'connection') {
+    log.info(await connectionTest(config, log));
+    return 0;
+  }
+  if (kind !== 'streams')
+    throw new UsageError(`--test takes no value, "connection" or "streams", got "${kind}"`);
+  if (flags.format !== undefined && flags.format !== 'json' && flags.format !== 'text') {
+    throw new UsageError(`--format must be text or json with --test=streams, got "${flags.format}"`);
+  }
+  const selections = loadSelections({catalog: flags.catalog});
+  const checks = await checkStreams(selections, {http: httpFor(config, log), config, now: Date.now()});
+  process.stderr.write(log.scrub(renderTable(checks)));
+  if (flags.format === 'json') print(`${JSON.stringify({streams: checks, ok: allGood(checks)}, null, 2)}\n`);
+  return allGood(checks) ? 0 : 1;
 }
 
 function about(format: string | undefined): string {

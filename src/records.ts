@@ -18,21 +18,44 @@ export interface ShaperOptions {
 
 export type RecordShaper = (item: JsonValue, parentId?: string) => JsonObject[];
 
-/** Built once per stream per run: the validator is compiled here, never per record. */
-export function createRecordShaper(options: ShaperOptions): RecordShaper {
-  const {def, schema, fields, log} = options;
-  const validate = compileValidator(def, schema);
+/**
+ * API item → the stream's records before validation: the stream's reshaping, the parent id,
+ * bigint strings as integers, date-times in UTC. Shared by the sync and the drift check.
+ */
+export function createRecordPreparer(def: StreamDef, schema: JsonObject): RecordShaper {
   const dateFields = dateTimeFields(schema);
-  const warned = new Set<string>();
-
-  const shape = (raw: JsonObject, parentId?: string): JsonObject => {
+  const prepare = (raw: JsonObject, parentId?: string): JsonObject => {
     let record: JsonObject = raw;
     if (def.parent && parentId !== undefined) record = {...record, [def.parent.field]: parentId};
-    if (def.integerFields) record = toIntegers(record, def.integerFields, def.name);
+    if (def.integerFields) record = toIntegers(record, def.integerFields);
     for (const field of dateFields) {
       const value = record[field];
       if (typeof value === 'string' && !value.endsWith('Z')) record = {...record, [field]: toUtc(value)};
     }
+    return record;
+  };
+  return (item, parentId) => {
+    const items = def.transform ? def.transform(item) : [item];
+    return items.map((raw) => {
+      if (!isObject(raw)) {
+        throw new RecordValidationError(
+          `stream ${def.name}: the API returned ${describe(raw)} where a record object belongs`,
+        );
+      }
+      return prepare(raw, parentId);
+    });
+  };
+}
+
+/** Built once per stream per run: the validator is compiled here, never per record. */
+export function createRecordShaper(options: ShaperOptions): RecordShaper {
+  const {def, schema, fields, log} = options;
+  const validate = compileValidator(def, schema);
+  const prepare = createRecordPreparer(def, schema);
+  const warned = new Set<string>();
+
+  const shape = (prepared: JsonObject): JsonObject => {
+    let record = prepared;
     if (options.redact) record = redactRecord(record);
     record = checked(record);
     // Same keys in the same order in every record (target-csv builds its header from the first one).
@@ -52,32 +75,18 @@ export function createRecordShaper(options: ShaperOptions): RecordShaper {
     throw invalid(def, copy, validate.errors ?? []);
   };
 
-  return (item, parentId) => {
-    const items = def.transform ? def.transform(item) : [item];
-    return items.map((raw) => {
-      if (!isObject(raw)) {
-        throw new RecordValidationError(
-          `stream ${def.name}: the API returned ${describe(raw)} where a record object belongs`,
-        );
-      }
-      return shape(raw, parentId);
-    });
-  };
+  return (item, parentId) => prepare(item, parentId).map(shape);
 }
 
-function toIntegers(record: JsonObject, fields: readonly string[], stream: string): JsonObject {
+function toIntegers(record: JsonObject, fields: readonly string[]): JsonObject {
   const out = {...record};
   for (const field of fields) {
     const value = out[field];
     if (typeof value !== 'string') continue;
-    // Segment sends bigints as strings; counts stay far below 2^53, and a non-number fails validation below.
+    // Segment sends bigints as strings; counts stay far below 2^53. Anything else stays a string,
+    // and validation then names the field.
     const number = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(number)) {
-      throw new RecordValidationError(
-        `stream ${stream}: field ${field} is "${value.slice(0, 40)}", not a whole number the tap can emit as an integer`,
-      );
-    }
-    out[field] = number;
+    if (Number.isSafeInteger(number)) out[field] = number;
   }
   return out;
 }

@@ -1,0 +1,81 @@
+// Compares records with their stream's schema and describes the differences by field name and type name only.
+import type {ErrorObject} from 'ajv';
+import {isObject, type JsonObject, type JsonValue} from './json.js';
+import {compileValidator} from './schemas.js';
+import type {StreamDef} from './streams.js';
+
+export interface TypeMismatch {
+  field: string;
+  expected: string;
+  actual: string;
+}
+
+export interface Drift {
+  extra_fields: string[];
+  type_mismatches: TypeMismatch[];
+  missing_keys: string[];
+}
+
+/** Collects drift over many records; never keeps a value, only paths and type names. */
+export function createDriftCheck(def: StreamDef, schema: JsonObject) {
+  const validate = compileValidator(def, schema);
+  const extra = new Set<string>();
+  const mismatches = new Map<string, TypeMismatch>();
+  const missing = new Set<string>();
+
+  return {
+    check(record: JsonObject): void {
+      if (validate(record)) return;
+      for (const error of validate.errors ?? []) classify(error, record);
+    },
+    result(): Drift {
+      return {
+        extra_fields: [...extra].sort(),
+        type_mismatches: [...mismatches.values()],
+        missing_keys: [...missing],
+      };
+    },
+  };
+
+  function classify(error: ErrorObject, record: JsonObject): void {
+    const path = fieldPath(error.instancePath);
+    if (error.keyword === 'additionalProperties') {
+      extra.add([path, String(error.params.additionalProperty)].filter(Boolean).join('.'));
+    } else if (error.keyword === 'required') {
+      missing.add(String(error.params.missingProperty));
+    } else if (error.keyword === 'type' || error.keyword === 'format') {
+      const expected =
+        error.keyword === 'type'
+          ? String(error.params.type).split(',').join(' or ')
+          : `string (${error.params.format})`;
+      mismatches.set(path, {field: path, expected, actual: typeName(valueAt(record, error.instancePath))});
+    }
+  }
+}
+
+/** `/permissions/0/resources/1/type` → `permissions[].resources[].type`. */
+function fieldPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => (/^\d+$/.test(s) ? '[]' : s))
+    .join('.')
+    .replace(/\.\[\]/g, '[]');
+}
+
+function valueAt(record: JsonObject, pointer: string): JsonValue | undefined {
+  let value: JsonValue | undefined = record;
+  for (const segment of pointer.split('/').slice(1)) {
+    value = isObject(value) || Array.isArray(value) ? (value as never)[segment] : undefined;
+  }
+  return value;
+}
+
+/** The shape of a value, never the value: a string that is not a date-time is still just "string". */
+export function typeName(value: JsonValue | undefined): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'absent';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}

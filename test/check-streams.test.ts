@@ -52,7 +52,9 @@ describe('--test=streams', function () {
       expect(byName.spaces).to.include({readable: 'forbidden'});
       expect(byName.roles).to.include({readable: 'not found'});
       expect(byName.sources?.extra_fields).to.deep.equal(['zzExtraField']);
-      const mismatch = (byName.warehouses?.type_mismatches as {field: string; actual: string}[])[0];
+      const mismatch = (
+        byName.warehouses?.type_mismatches as {field: string; actual: string}[] | undefined
+      )?.[0];
       expect(mismatch).to.include({field: 'enabled'});
       expect(byName.users).to.include({readable: 'yes'});
       expect(result.stderr).to.include('forbidden (needs Audit Trail (Business tier))');

@@ -3,7 +3,7 @@ import {ForbiddenError, HttpError} from './errors.js';
 import {forbiddenAdvice} from './forbidden.js';
 import {isObject} from './json.js';
 import {pages} from './paginate.js';
-import {envelopeItems, readStream} from './reader.js';
+import {envelopeItems, pageRecords, readStream} from './reader.js';
 import type {EngineEvent, RunContext, StreamRun, Unit} from './run-context.js';
 import {iso} from './time.js';
 
@@ -43,7 +43,7 @@ export async function* runParentUnit(
       };
       for await (const body of pages(ctx.http.getJson, parentDef.path, parentDef.query ?? {}, options)) {
         const items = envelopeItems(body, parentDef, parentDef.path);
-        if (unit.root && pass === 0) yield parentRecords(unit.root, items, ctx);
+        if (unit.root && pass === 0) yield pageRecords(unit.root, items, iso(ctx.now())).batch;
         for (const item of items) {
           const id = isObject(item) && typeof item.id === 'string' ? item.id : undefined;
           if (id === undefined) continue;
@@ -79,25 +79,6 @@ export async function* runParentUnit(
   for (const child of children) if (child.phase !== 'forbidden') completed.add(child.run.def.name);
   yield children.map((c) => ({type: 'PARENT_DONE', stream: c.run.def.name, parentId: undefined}));
   return completed;
-}
-
-function parentRecords(root: StreamRun, items: unknown[], ctx: RunContext): EngineEvent[] {
-  const timeExtracted = iso(ctx.now());
-  const batch: EngineEvent[] = [];
-  for (const item of items) {
-    for (const record of root.shape(item as never)) {
-      batch.push({
-        type: 'RECORD',
-        stream: root.def.name,
-        record: root.output(record),
-        timeExtracted,
-        ...root.version,
-      });
-    }
-  }
-  root.records += batch.length;
-  root.pages += 1;
-  return batch;
 }
 
 /**

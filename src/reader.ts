@@ -42,30 +42,42 @@ export async function* readStream(
       ...(def.requestsPerMinute ? {requestsPerMinute: def.requestsPerMinute} : {}),
     };
     for await (const body of pages(ctx.http.getJson, path, slice.query, options)) {
-      const timeExtracted = iso(ctx.now());
-      const batch: EngineEvent[] = [];
-      for (const item of envelopeItems(body, def, path)) {
-        for (const record of run.shape(item, parentId)) {
-          if (def.replicationKey) {
-            const at = Date.parse(String(record[def.replicationKey]));
-            if (at > newest) newest = at;
-          }
-          batch.push({
-            type: 'RECORD',
-            stream: def.name,
-            record: run.output(record),
-            timeExtracted,
-            ...run.version,
-          });
-        }
-      }
-      run.records += batch.length;
-      run.pages += 1;
-      if (batch.length > 0) yield batch;
+      const page = pageRecords(run, envelopeItems(body, def, path), iso(ctx.now()), parentId);
+      newest = Math.max(newest, page.newest);
+      if (page.batch.length > 0) yield page.batch;
     }
     if (slice.checkpoint) yield advance();
   }
   yield advance();
+}
+
+/**
+ * One page of API items → RECORD messages, counted on the run. Also returns the newest replication
+ * key value of the page (ms), for the bookmark.
+ */
+export function pageRecords(
+  run: StreamRun,
+  items: readonly JsonValue[],
+  timeExtracted: string,
+  parentId?: string,
+): {batch: EngineEvent[]; newest: number} {
+  const {def} = run;
+  const key = def.replicationKey;
+  const version = run.version.version;
+  const batch: EngineEvent[] = [];
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const item of items) {
+    for (const record of run.shape(item, parentId)) {
+      if (key) {
+        const at = Date.parse(record[key] as string);
+        if (at > newest) newest = at;
+      }
+      batch.push({type: 'RECORD', stream: def.name, record: run.output(record), timeExtracted, version});
+    }
+  }
+  run.records += batch.length;
+  run.pages += 1;
+  return {batch, newest};
 }
 
 /** Bookmark or start_date, whichever is later (changing start_date forward skips history). */

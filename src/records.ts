@@ -57,12 +57,9 @@ export function createRecordShaper(options: ShaperOptions): RecordShaper {
   const shape = (prepared: JsonObject): JsonObject => {
     let record = prepared;
     if (options.redact) record = redactRecord(record);
-    record = checked(record);
-    // Same keys in the same order in every record (target-csv builds its header from the first one).
-    const out: JsonObject = {};
-    for (const field of fields) out[field] = record[field] ?? null;
-    return out;
+    return project(checked(record));
   };
+  const project = compileProjection(fields);
 
   const checked = (record: JsonObject): JsonObject => {
     if (validate(record)) return record;
@@ -76,6 +73,17 @@ export function createRecordShaper(options: ShaperOptions): RecordShaper {
   };
 
   return (item, parentId) => prepare(item, parentId).map(shape);
+}
+
+/**
+ * Same keys in the same order in every record, null when absent (target-csv builds its header from
+ * the first record). Compiled to one object literal per stream: V8 then creates every record with
+ * one fixed shape, several times faster than assigning keys in a loop. Field names come from the
+ * schema files and are embedded as JSON string literals.
+ */
+function compileProjection(fields: readonly string[]): (record: JsonObject) => JsonObject {
+  const body = fields.map((f) => `${JSON.stringify(f)}: r[${JSON.stringify(f)}] ?? null`).join(',\n');
+  return new Function('r', `return {${body}};`) as (record: JsonObject) => JsonObject;
 }
 
 function toIntegers(record: JsonObject, fields: readonly string[]): JsonObject {

@@ -78,9 +78,8 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     log.warn(`${signal} received: stopping requests and writing the last STATE`);
     controller.abort(new InterruptedError(signal));
   };
-  const handlers = {SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM')};
   const http = httpFor(config, log, controller.signal);
-  process.on('SIGINT', handlers.SIGINT).on('SIGTERM', handlers.SIGTERM);
+  process.on('SIGINT', onSignal('SIGINT')).on('SIGTERM', onSignal('SIGTERM'));
   log.info(`syncing ${selections.length} streams: ${selections.map((s) => s.def.name).join(', ')}`);
   const progress = createProgress({log, tty: Boolean(process.stderr.isTTY), stats: () => http.stats()});
   try {
@@ -93,7 +92,9 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
       signal: controller.signal,
       progress,
     })) {
-      await writer.write(batch.map(serialize).join(''));
+      let chunk = '';
+      for (const message of batch) chunk += serialize(message);
+      await writer.write(chunk);
     }
     await writer.flush();
     const stats = http.stats();
@@ -104,7 +105,8 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     controller.abort(error);
     throw error;
   } finally {
+    // The handlers stay until the process exits: a second Ctrl-C while the last STATE is being
+    // flushed must not kill the process half-way through that line.
     progress.stop();
-    process.off('SIGINT', handlers.SIGINT).off('SIGTERM', handlers.SIGTERM);
   }
 }

@@ -13,11 +13,13 @@ export type SingerMessage =
   | {type: 'STATE'; value: JsonObject}
   | {type: 'ACTIVATE_VERSION'; stream: string; version: number};
 
+const recordPrefixes = new Map<string, string>();
+
 /** One message as one JSON line (newline included). RECORD is the hot path: one stringify of the record. */
 export function serialize(message: SingerMessage): string {
   switch (message.type) {
     case 'RECORD':
-      return `{"type":"RECORD","stream":${JSON.stringify(message.stream)},"record":${JSON.stringify(message.record)}${
+      return `${recordPrefix(message.stream)}${JSON.stringify(message.record)}${
         message.version === undefined ? '' : `,"version":${message.version}`
       },"time_extracted":"${message.timeExtracted}"}\n`;
     case 'SCHEMA':
@@ -33,4 +35,13 @@ export function serialize(message: SingerMessage): string {
     case 'ACTIVATE_VERSION':
       return `${JSON.stringify({type: 'ACTIVATE_VERSION', stream: message.stream, version: message.version})}\n`;
   }
+}
+
+function recordPrefix(stream: string): string {
+  let prefix = recordPrefixes.get(stream);
+  if (prefix === undefined) {
+    prefix = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":`;
+    recordPrefixes.set(stream, prefix);
+  }
+  return prefix;
 }

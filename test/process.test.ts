@@ -86,9 +86,14 @@ describe('process and pipe behaviour', function () {
       const first = await runCli(['--config', path], {
         onSpawn: (child) => {
           let seen = 0;
+          let sent = false;
           child.stdout?.on('data', (chunk: Buffer) => {
             seen += chunk.length;
-            if (seen > 150_000) child.kill(signal);
+            // SIGTERM is sent again on every chunk: repeated signals while flushing must not kill the tap.
+            if (seen > 150_000 && (!sent || signal === 'SIGTERM')) {
+              sent = true;
+              child.kill(signal);
+            }
           });
         },
       });

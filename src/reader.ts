@@ -66,11 +66,19 @@ export function pageRecords(
   const version = run.version.version;
   const batch: EngineEvent[] = [];
   let newest = Number.NEGATIVE_INFINITY;
+  let newestText = '';
   for (const item of items) {
     for (const record of run.shape(item, parentId)) {
       if (key) {
-        const at = Date.parse(record[key] as string);
-        if (at > newest) newest = at;
+        // Same-length UTC strings order like their instants; parse only when that shortcut cannot tell.
+        const text = record[key] as string;
+        if (text.length !== newestText.length || text > newestText) {
+          const at = Date.parse(text);
+          if (at > newest) {
+            newest = at;
+            newestText = text;
+          }
+        }
       }
       batch.push({type: 'RECORD', stream: def.name, record: run.output(record), timeExtracted, version});
     }

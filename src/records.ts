@@ -83,7 +83,17 @@ export function createRecordShaper(options: ShaperOptions): RecordShaper {
  */
 function compileProjection(fields: readonly string[]): (record: JsonObject) => JsonObject {
   const body = fields.map((f) => `${JSON.stringify(f)}: r[${JSON.stringify(f)}] ?? null`).join(',\n');
-  return new Function('r', `return {${body}};`) as (record: JsonObject) => JsonObject;
+  const build = new Function('r', `return {${body}};`) as (record: JsonObject) => JsonObject;
+  // Most API items already have exactly these keys in this order: reuse them instead of copying.
+  const conforms = (record: JsonObject): boolean => {
+    let index = 0;
+    for (const key in record) {
+      if (key !== fields[index] || record[key] === undefined) return false;
+      index += 1;
+    }
+    return index === fields.length;
+  };
+  return (record) => (conforms(record) ? record : build(record));
 }
 
 function toIntegers(record: JsonObject, fields: readonly string[]): JsonObject {

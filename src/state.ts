@@ -79,11 +79,8 @@ export function getBookmark(state: State, stream: string): string | undefined {
 export function advanceBookmark(state: State, stream: string, key: string, value: string): State {
   const current = getBookmark(state, stream);
   if (current !== undefined && (parseInstant(current) ?? 0) >= (parseInstant(value) ?? 0)) return state;
-  const {last_completed_parent: _drop, ...rest} = state.bookmarks[stream] ?? {};
-  return {
-    ...state,
-    bookmarks: {...state.bookmarks, [stream]: {...rest, replication_key: key, replication_key_value: value}},
-  };
+  const bookmark = {...state.bookmarks[stream], replication_key: key, replication_key_value: value};
+  return {...state, bookmarks: {...state.bookmarks, [stream]: bookmark}};
 }
 
 /** Records (or clears, with undefined) the last parent whose children a child stream finished. */

@@ -1,0 +1,320 @@
+// `npm run bench`: throughput vs a bare floor, rate-limit and latency bounds, memory, start-up; writes bench/results.md.
+import {execFileSync} from 'node:child_process';
+import {writeFileSync} from 'node:fs';
+import {cpus, totalmem} from 'node:os';
+import {type Simulator, startSimulator} from '../dev/simulator/server.js';
+import {CLI, catalogOf, jsonFile, measure, median, ROOT, type Usage} from './measure.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const DAY = 86_400_000;
+const sections: string[] = [];
+const summary: string[][] = [];
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function config(sim: Simulator, extra: Record<string, unknown> = {}): string {
+  const startDate = new Date(Date.now() - 89 * DAY).toISOString();
+  return jsonFile('config.json', {
+    api_token: sim.token,
+    base_url: sim.url,
+    start_date: startDate,
+    requests_per_minute: 100000,
+    ...extra,
+  });
+}
+
+async function tap(
+  sim: Simulator,
+  streams: string[],
+  extra: Record<string, unknown> = {},
+  options: {readBytesPerSecond?: number; exposeGc?: boolean} = {},
+): Promise<Usage> {
+  const result = await measure(
+    [CLI, '--config', config(sim, extra), '--catalog', catalogOf(streams)],
+    options,
+  );
+  if (result.code !== 0) throw new Error(`tap failed (${result.code}): ${result.stderr}`);
+  return result;
+}
+
+async function throughput(): Promise<void> {
+  const sim = await startSimulator({scale: 500});
+  try {
+    const startTime = new Date(Date.now() - 89 * DAY - 1000).toISOString();
+    const tapRuns: Usage[] = [];
+    const floorRuns: Usage[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      tapRuns.push(await tap(sim, ['audit_events'], {page_size: 1000}));
+      floorRuns.push(
+        await measure([
+          new URL('./floor.mjs', import.meta.url).pathname,
+          sim.url,
+          sim.token,
+          '/audit-events',
+          'events',
+          '1000',
+          JSON.stringify({startTime}),
+        ]),
+      );
+    }
+    const records = sim.workspace.collections.auditEvents?.count ?? 0;
+    const tapCpu = median(tapRuns.map((r) => r.cpuMs));
+    const floorCpu = median(floorRuns.map((r) => r.cpuMs));
+    const ratio = tapCpu / floorCpu;
+    sections.push(
+      [
+        '## 1. Throughput (CPU per record)',
+        '',
+        `audit_events, ${records.toLocaleString('en')} records, page_size 1000, no rate limit, no latency. Medians of ${RUNS} runs.`,
+        '',
+        '| | CPU s | wall s | records per CPU second | output MB |',
+        '| --- | ---: | ---: | ---: | ---: |',
+        `| tap-segment | ${(tapCpu / 1000).toFixed(2)} | ${(median(tapRuns.map((r) => r.wallMs)) / 1000).toFixed(2)} | ${Math.round(records / (tapCpu / 1000)).toLocaleString('en')} | ${(median(tapRuns.map((r) => r.bytes)) / 1e6).toFixed(0)} |`,
+        `| floor (bare pager, same HTTP client, one JSON line per record) | ${(floorCpu / 1000).toFixed(2)} | ${(median(floorRuns.map((r) => r.wallMs)) / 1000).toFixed(2)} | ${Math.round(records / (floorCpu / 1000)).toLocaleString('en')} | ${(median(floorRuns.map((r) => r.bytes)) / 1e6).toFixed(0)} |`,
+        '',
+        `Ratio tap / floor CPU: **${ratio.toFixed(2)}** (target ≤ 1.30). The tap also validates every record, keeps a fixed key set, and writes the Singer envelope (\`type\`, \`stream\`, \`time_extracted\`), which is the difference in output size.`,
+      ].join('\n'),
+    );
+    summary.push(['throughput: tap CPU / floor CPU', ratio.toFixed(2), '≤ 1.30']);
+  } finally {
+    await sim.close();
+  }
+}
+
+async function rateLimitBound(): Promise<void> {
+  const limit = 30;
+  const windowMs = 3000;
+  const sim = await startSimulator({scale: 2});
+  try {
+    const streams = [
+      'sources',
+      'destinations',
+      'users',
+      'groups',
+      'roles',
+      'catalog_sources',
+      'catalog_destinations',
+      'tracking_plans',
+      'transformations',
+    ];
+    const walls: number[] = [];
+    const ratios: number[] = [];
+    let per429 = 0;
+    for (let i = 0; i < RUNS; i++) {
+      sim.configure({rateLimit: {limit, windowMs}});
+      sim.resetStats();
+      const run = await tap(sim, streams, {page_size: 2, max_parallel_streams: 4});
+      const stats = sim.stats();
+      const minimum = (stats.requests / limit) * windowMs;
+      walls.push(run.wallMs);
+      ratios.push(run.wallMs / minimum);
+      per429 = Math.max(per429, (stats.byStatus[429] ?? 0) / Math.max(1, stats.windowsOpened));
+      if (i === RUNS - 1) {
+        sections.push(
+          [
+            '## 2. Rate-limit bound',
+            '',
+            `Simulator limit ${limit} requests per ${windowMs / 1000} s window; ${streams.length} streams at page_size 2, max_parallel_streams 4: ${stats.requests} requests.`,
+            `Theoretical minimum = requests / ${limit} windows = ${(minimum / 1000).toFixed(1)} s. Medians of ${RUNS} runs.`,
+            '',
+            '| wall s | wall / minimum | 429s per window (worst run) |',
+            '| ---: | ---: | ---: |',
+            `| ${(median(walls) / 1000).toFixed(1)} | **${median(ratios).toFixed(2)}** | ${per429.toFixed(2)} |`,
+            '',
+            "The tap mirrors X-RateLimit-Remaining/Reset, waits for the reset instead of spending into a 429, and probes a fresh window with one request. The simulator's Reset header has one-second resolution, so a probe can arrive before the window really turns over: that is the (at most one) 429 per window.",
+          ].join('\n'),
+        );
+        summary.push(
+          ['rate-limit bound: wall / minimum', median(ratios).toFixed(2), '≤ 1.10'],
+          ['429s per window', per429.toFixed(2), '≤ 1'],
+        );
+      }
+    }
+  } finally {
+    await sim.close();
+  }
+}
+
+async function latencyBound(): Promise<void> {
+  const sim = await startSimulator({scale: 1, latencyMs: 150});
+  try {
+    const streams = [
+      'sources',
+      'destinations',
+      'warehouses',
+      'users',
+      'groups',
+      'roles',
+      'labels',
+      'spaces',
+      'transformations',
+      'tracking_plans',
+      'catalog_warehouses',
+      'invites',
+      'reverse_etl_models',
+    ];
+    const rows: string[] = [];
+    const walls = new Map<number, number>();
+    for (const parallel of [1, 4, 8]) {
+      const runs: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        sim.resetStats();
+        runs.push((await tap(sim, streams, {page_size: 5, max_parallel_streams: parallel})).wallMs);
+      }
+      walls.set(parallel, median(runs));
+      rows.push(`| ${parallel} | ${(median(runs) / 1000).toFixed(1)} | ${sim.stats().requests} |`);
+    }
+    const speedup = (walls.get(1) as number) / (walls.get(4) as number);
+    sections.push(
+      [
+        '## 3. Latency bound',
+        '',
+        `150 ms simulated latency per request, no rate limit, ${streams.length} streams at page_size 5. Medians of ${RUNS} runs.`,
+        '',
+        '| max_parallel_streams | wall s | requests |',
+        '| ---: | ---: | ---: |',
+        ...rows,
+        '',
+        `Speed-up from 1 to 4 parallel streams: ${speedup.toFixed(1)}x. Past the number of streams with many pages, the longest stream (sources with its pages) bounds the run.`,
+      ].join('\n'),
+    );
+    summary.push([
+      'latency: wall 1 vs 4 vs 8 streams (s)',
+      [1, 4, 8].map((p) => ((walls.get(p) as number) / 1000).toFixed(1)).join(' / '),
+      'falls with parallelism',
+    ]);
+  } finally {
+    await sim.close();
+  }
+}
+
+async function memory(): Promise<void> {
+  const rows: string[] = [];
+  const peaks: number[] = [];
+  const live: number[] = [];
+  for (const scale of [10, 100, 1000]) {
+    const sim = await startSimulator({scale});
+    try {
+      const run = await tap(sim, ['audit_events'], {page_size: 1000}, {exposeGc: true});
+      const records = sim.workspace.collections.auditEvents?.count ?? 0;
+      peaks.push(run.maxRssMb);
+      live.push(run.liveHeapMb);
+      rows.push(
+        `| ${records.toLocaleString('en')} | ${run.maxRssMb.toFixed(0)} | ${run.liveHeapMb.toFixed(1)} | ${(run.wallMs / 1000).toFixed(1)} |`,
+      );
+    } finally {
+      await sim.close();
+    }
+  }
+  const slowRate = 4 * 1024 * 1024;
+  const sim = await startSimulator({scale: 1000});
+  let slow: Usage;
+  try {
+    slow = await tap(sim, ['audit_events'], {page_size: 1000}, {readBytesPerSecond: slowRate});
+  } finally {
+    await sim.close();
+  }
+  const flat = Math.max(...peaks) / Math.min(...peaks);
+  sections.push(
+    [
+      '## 4. Memory',
+      '',
+      'Peak RSS of the tap process (audit_events, page_size 1000), stdout read as fast as it comes:',
+      '',
+      '| records | peak RSS MB | live heap after GC at exit, MB | wall s |',
+      '| ---: | ---: | ---: | ---: |',
+      ...rows,
+      '',
+      `Largest / smallest peak: ${flat.toFixed(2)} (target ≤ 1.20, and every peak under 150 MB). The live heap after a full`,
+      'collection stays the same from 10k to 1M records, so nothing accumulates per record; the growth in peak RSS is V8',
+      'sizing its heap to a long, allocation-heavy run (it collects less eagerly the longer a process allocates).',
+      '',
+      `Into a slow target reading 4 MB/s: 1,000,000+ records, ${(slow.bytes / 1e6).toFixed(0)} MB in ${(slow.wallMs / 1000).toFixed(0)} s, peak RSS **${slow.maxRssMb.toFixed(0)} MB**: the tap waits for \`drain\` instead of buffering.`,
+    ].join('\n'),
+  );
+  summary.push(
+    [
+      'memory: peak RSS 10k / 100k / 1M (MB)',
+      peaks.map((p) => p.toFixed(0)).join(' / '),
+      '< 150, flat within 20%',
+    ],
+    [
+      'memory: live heap after GC 10k / 100k / 1M (MB)',
+      live.map((p) => p.toFixed(1)).join(' / '),
+      'flat (no leak)',
+    ],
+    ['memory: 1M records into a 4 MB/s reader (MB)', slow.maxRssMb.toFixed(0), '< 150'],
+  );
+}
+
+async function startup(): Promise<void> {
+  const times = async (args: string[]) => {
+    const runs: number[] = [];
+    for (let i = 0; i < Math.max(5, RUNS); i++) {
+      const started = performance.now();
+      execFileSync(process.execPath, [CLI, ...args], {stdio: 'ignore'});
+      runs.push(performance.now() - started);
+    }
+    return median(runs);
+  };
+  const about = await times(['--about', '--format', 'json']);
+  const discover = await times(['--discover']);
+  sections.push(
+    [
+      '## 5. Start-up',
+      '',
+      '| command | wall ms (median) |',
+      '| --- | ---: |',
+      `| \`tap-segment --about --format json\` | ${about.toFixed(0)} |`,
+      `| \`tap-segment --discover\` | ${discover.toFixed(0)} |`,
+      '',
+      'Meltano runs discovery before every run of a non-pip plugin, so it stays well under a second.',
+    ].join('\n'),
+  );
+  summary.push([
+    'start-up: --about / --discover (ms)',
+    `${about.toFixed(0)} / ${discover.toFixed(0)}`,
+    'fast',
+  ]);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+  say(`tap-segment benchmarks on ${machine}`);
+  for (const [name, step] of [
+    ['throughput', throughput],
+    ['rate-limit bound', rateLimitBound],
+    ['latency bound', latencyBound],
+    ['memory', memory],
+    ['start-up', startup],
+  ] as const) {
+    const t = performance.now();
+    say(`- ${name}...`);
+    await step();
+    say(`  done in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  }
+  const table = [
+    '| measure | result | target |',
+    '| --- | ---: | --- |',
+    ...summary.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+  const report = [
+    '# tap-segment benchmark results',
+    '',
+    `Machine: ${machine}. Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} in ${((performance.now() - started) / 1000).toFixed(0)} s, against the simulator on loopback. Figures are noisy on shared machines: medians of ${RUNS} runs, and ratios measured within one run.`,
+    '',
+    table,
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n');
+  writeFileSync(`${ROOT}bench/results.md`, report);
+  say(`\n${table}\n\nWritten to bench/results.md`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -45,24 +45,50 @@ async function throughput(): Promise<void> {
     const startTime = new Date(Date.now() - 89 * DAY - 1000).toISOString();
     const tapRuns: Usage[] = [];
     const floorRuns: Usage[] = [];
+    const envelopeRuns: Usage[] = [];
+    const floorScript = new URL('./floor.mjs', import.meta.url).pathname;
+    const floor = [
+      floorScript,
+      sim.url,
+      sim.token,
+      '/audit-events',
+      'events',
+      '1000',
+      JSON.stringify({startTime}),
+    ];
     for (let i = 0; i < RUNS; i++) {
       tapRuns.push(await tap(sim, ['audit_events'], {page_size: 1000}));
-      floorRuns.push(
-        await measure([
-          new URL('./floor.mjs', import.meta.url).pathname,
-          sim.url,
-          sim.token,
-          '/audit-events',
-          'events',
-          '1000',
-          JSON.stringify({startTime}),
-        ]),
-      );
+      floorRuns.push(await measure(floor));
+      envelopeRuns.push(await measure([...floor, 'envelope']));
     }
     const records = sim.workspace.collections.auditEvents?.count ?? 0;
+    // The same two programs on a 1,000-record workspace: their fixed start-up cost, to separate it from the per-record cost.
+    const small = await startSimulator({scale: 1});
+    const smallTap: number[] = [];
+    const smallFloor: number[] = [];
+    try {
+      const smallFloorArgs = [
+        floorScript,
+        small.url,
+        small.token,
+        '/audit-events',
+        'events',
+        '1000',
+        JSON.stringify({startTime}),
+      ];
+      for (let i = 0; i < RUNS; i++) {
+        smallTap.push((await tap(small, ['audit_events'], {page_size: 1000})).cpuMs);
+        smallFloor.push((await measure(smallFloorArgs)).cpuMs);
+      }
+    } finally {
+      await small.close();
+    }
+    const smallRecords = small.workspace.collections.auditEvents?.count ?? 0;
     const tapCpu = median(tapRuns.map((r) => r.cpuMs));
     const floorCpu = median(floorRuns.map((r) => r.cpuMs));
     const ratio = tapCpu / floorCpu;
+    const envelopeCpu = median(envelopeRuns.map((r) => r.cpuMs));
+    const marginal = (tapCpu - median(smallTap)) / (floorCpu - median(smallFloor));
     sections.push(
       [
         '## 1. Throughput (CPU per record)',
@@ -73,11 +99,19 @@ async function throughput(): Promise<void> {
         '| --- | ---: | ---: | ---: | ---: |',
         `| tap-segment | ${(tapCpu / 1000).toFixed(2)} | ${(median(tapRuns.map((r) => r.wallMs)) / 1000).toFixed(2)} | ${Math.round(records / (tapCpu / 1000)).toLocaleString('en')} | ${(median(tapRuns.map((r) => r.bytes)) / 1e6).toFixed(0)} |`,
         `| floor (bare pager, same HTTP client, one JSON line per record) | ${(floorCpu / 1000).toFixed(2)} | ${(median(floorRuns.map((r) => r.wallMs)) / 1000).toFixed(2)} | ${Math.round(records / (floorCpu / 1000)).toLocaleString('en')} | ${(median(floorRuns.map((r) => r.bytes)) / 1e6).toFixed(0)} |`,
+        `| floor writing the Singer RECORD envelope (for reference) | ${(envelopeCpu / 1000).toFixed(2)} | ${(median(envelopeRuns.map((r) => r.wallMs)) / 1000).toFixed(2)} | ${Math.round(records / (envelopeCpu / 1000)).toLocaleString('en')} | ${(median(envelopeRuns.map((r) => r.bytes)) / 1e6).toFixed(0)} |`,
         '',
-        `Ratio tap / floor CPU: **${ratio.toFixed(2)}** (target ≤ 1.30). The tap also validates every record, keeps a fixed key set, and writes the Singer envelope (\`type\`, \`stream\`, \`time_extracted\`), which is the difference in output size.`,
+        `Ratio tap / floor CPU: **${ratio.toFixed(2)}** (target ≤ 1.30). Per record, leaving out each program's fixed start-up (measured on ${smallRecords.toLocaleString('en')} records: tap ${(median(smallTap) / 1000).toFixed(2)} s, floor ${(median(smallFloor) / 1000).toFixed(2)} s; the tap loads its CLI, schemas and validators): **${marginal.toFixed(2)}**. Of that, the Singer format itself (the RECORD envelope with \`time_extracted\`, about 40% more bytes to encode and write) accounts for ${(envelopeCpu / floorCpu).toFixed(2)}x; the tap's own work on top of it (validating every record against its schema, a fixed key set, bookmarks, pacing) is ${(tapCpu / envelopeCpu).toFixed(2)}x.`,
       ].join('\n'),
     );
-    summary.push(['throughput: tap CPU / floor CPU', ratio.toFixed(2), '≤ 1.30']);
+    summary.push(
+      ['throughput: tap CPU / floor CPU', ratio.toFixed(2), '≤ 1.30'],
+      [
+        'throughput: tap CPU / floor-with-Singer-envelope CPU',
+        (tapCpu / envelopeCpu).toFixed(2),
+        '(reference)',
+      ],
+    );
   } finally {
     await sim.close();
   }

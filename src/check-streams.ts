@@ -7,7 +7,7 @@ import type {Http} from './http.js';
 import {isObject, type JsonValue} from './json.js';
 import {silentLogger} from './log.js';
 import {pages} from './paginate.js';
-import {envelopeItems, fillPath} from './reader.js';
+import {envelopeItems, fillPath, pageOptions} from './reader.js';
 import {createRecordPreparer} from './records.js';
 import {type StreamDef, streamByName} from './streams.js';
 import {DAY_MS} from './time.js';
@@ -83,14 +83,7 @@ async function firstPage(
   path: string,
   query: Record<string, string>,
 ): Promise<JsonValue[]> {
-  const options = {
-    stream: def.name,
-    pageSize: deps.config.page_size,
-    paginated: def.paginated !== false,
-    ...(def.accept ? {accept: def.accept} : {}),
-    ...(def.requestsPerMinute ? {requestsPerMinute: def.requestsPerMinute} : {}),
-  };
-  for await (const body of pages(deps.http.getJson, path, query, options))
+  for await (const body of pages(deps.http.getJson, path, query, pageOptions(def, deps.config.page_size)))
     return envelopeItems(body, def, path);
   return [];
 }

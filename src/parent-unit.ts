@@ -3,7 +3,7 @@ import {ForbiddenError, HttpError} from './errors.js';
 import {forbiddenAdvice} from './forbidden.js';
 import {isObject} from './json.js';
 import {pages} from './paginate.js';
-import {envelopeItems, pageRecords, readStream} from './reader.js';
+import {envelopeItems, pageOptions, pageRecords, readStream} from './reader.js';
 import type {EngineEvent, RunContext, StreamRun, Unit} from './run-context.js';
 import {iso} from './time.js';
 
@@ -36,11 +36,7 @@ export async function* runParentUnit(
   const parentDef = unit.rootDef;
   try {
     for (let pass = 0; pass < 2; pass++) {
-      const options = {
-        stream: parentDef.name,
-        pageSize: ctx.config.page_size,
-        paginated: parentDef.paginated !== false,
-      };
+      const options = pageOptions(parentDef, ctx.config.page_size);
       for await (const body of pages(ctx.http.getJson, parentDef.path, parentDef.query ?? {}, options)) {
         const items = envelopeItems(body, parentDef, parentDef.path);
         if (unit.root && pass === 0) yield pageRecords(unit.root, items, iso(ctx.now())).batch;

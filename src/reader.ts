@@ -1,7 +1,7 @@
 // Reads one stream (or one parent's child list): pages → records → RECORD messages and bookmark events.
 import {ResponseShapeError} from './errors.js';
 import {isObject, type JsonObject, type JsonValue} from './json.js';
-import {pages} from './paginate.js';
+import {type PageOptions, pages} from './paginate.js';
 import type {EngineEvent, RunContext, StreamRun} from './run-context.js';
 import type {StreamDef} from './streams.js';
 import {iso} from './time.js';
@@ -33,14 +33,8 @@ export async function* readStream(
           },
         ]
       : [];
+  const options = pageOptions(def, ctx.config.page_size);
   for (const slice of slices) {
-    const options = {
-      stream: def.name,
-      pageSize: ctx.config.page_size,
-      paginated: def.paginated !== false,
-      ...(def.accept ? {accept: def.accept} : {}),
-      ...(def.requestsPerMinute ? {requestsPerMinute: def.requestsPerMinute} : {}),
-    };
     for await (const body of pages(ctx.http.getJson, path, slice.query, options)) {
       const page = pageRecords(run, envelopeItems(body, def, path), iso(ctx.now()), parentId);
       newest = Math.max(newest, page.newest);
@@ -96,6 +90,17 @@ function startFor(def: StreamDef, ctx: RunContext): number | undefined {
     .filter((v): v is string => v !== undefined)
     .map(Date.parse);
   return candidates.length > 0 ? Math.max(...candidates) : undefined;
+}
+
+/** How a stream's endpoint is paged and paced: its page size, media type and own limit. */
+export function pageOptions(def: StreamDef, pageSize: number): PageOptions {
+  return {
+    stream: def.name,
+    pageSize,
+    paginated: def.paginated !== false,
+    ...(def.accept ? {accept: def.accept} : {}),
+    ...(def.requestsPerMinute ? {requestsPerMinute: def.requestsPerMinute} : {}),
+  };
 }
 
 export function fillPath(def: StreamDef, parentId?: string): string {

@@ -70,6 +70,7 @@ describe('process and pipe behaviour', function () {
       },
     });
     const tookMs = Date.now() - closedAt;
+    process.stderr.write(`      target closed the pipe -> tap exited in ${tookMs} ms\n`);
     expect(result.code).to.equal(1);
     expect(tookMs).to.be.below(2000);
     const errors = result.stderr.split('\n').filter((l) => /^(ERROR|CRITICAL)/.test(l));

@@ -13,6 +13,8 @@ interface ChildProgress {
   readonly run: StreamRun;
   /** Set while resuming: the children of parents up to this id were already emitted. */
   resumeAfter: string | undefined;
+  /** Started after a parent instead of from the first one, so this run does not hold every record. */
+  resumed: boolean;
   phase: ChildPhase;
 }
 
@@ -30,7 +32,12 @@ export async function* runParentUnit(
     const resumeAfter = ctx.state.bookmarks[run.def.name]?.last_completed_parent;
     if (resumeAfter !== undefined)
       ctx.log.info(`stream ${run.def.name}: resuming after parent ${resumeAfter}`);
-    return {run, resumeAfter, phase: resumeAfter === undefined ? 'running' : 'waiting'};
+    return {
+      run,
+      resumeAfter,
+      resumed: resumeAfter !== undefined,
+      phase: resumeAfter === undefined ? 'running' : 'waiting',
+    };
   });
   const completed = new Set<string>();
   const parentDef = unit.rootDef;
@@ -63,8 +70,10 @@ export async function* runParentUnit(
         `${lost.map((c) => c.run.def.name).join(', ')}: parent ${lost[0]?.resumeAfter} is gone since the interrupted run; ` +
           'reading the children of every parent again',
       );
-      for (const child of children)
-        if (child.phase !== 'forbidden') child.phase = child.phase === 'waiting' ? 'running' : 'finished';
+      for (const child of children) {
+        if (child.phase === 'waiting') Object.assign(child, {phase: 'running', resumed: false});
+        else if (child.phase !== 'forbidden') child.phase = 'finished';
+      }
     }
     if (unit.root) completed.add(unit.root.def.name);
   } catch (error) {
@@ -72,7 +81,11 @@ export async function* runParentUnit(
     ctx.log.warn(`${forbiddenAdvice(parentDef, error)} (its child streams cannot be read without it)`);
     return completed;
   }
-  for (const child of children) if (child.phase !== 'forbidden') completed.add(child.run.def.name);
+  // A child that resumed did not emit the records of earlier parents in this run: activating this
+  // run's version for it would make the target drop them.
+  for (const child of children) {
+    if (child.phase !== 'forbidden' && !child.resumed) completed.add(child.run.def.name);
+  }
   yield children.map((c) => ({type: 'PARENT_DONE', stream: c.run.def.name, parentId: undefined}));
   return completed;
 }

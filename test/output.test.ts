@@ -4,7 +4,17 @@ import {createFlattener} from '../src/flatten.js';
 import {createLogger} from '../src/log.js';
 import {createProgress} from '../src/progress.js';
 import type {StreamRun} from '../src/run-context.js';
-import {memoryLogger, nockPages, records, runSync, schemaOf, selections, testConfig} from './helpers.js';
+import {parseState} from '../src/state.js';
+import {
+  fixture,
+  memoryLogger,
+  nockPages,
+  records,
+  runSync,
+  schemaOf,
+  selections,
+  testConfig,
+} from './helpers.js';
 
 describe('flattening', () => {
   const schema = {
@@ -107,6 +117,30 @@ describe('ACTIVATE_VERSION', () => {
     });
     for (const m of result.messages) if (m.type === 'RECORD') expect(m.version).to.equal(now);
     expect(types.at(-1)).to.equal('STATE');
+  });
+});
+
+describe('ACTIVATE_VERSION after a resumed child stream', () => {
+  it('is not sent for a child that resumed after a parent, since earlier parents were not re-read', async () => {
+    const scope = nockPages('/tracking-plans', 'tracking_plans');
+    scope
+      .get('/tracking-plans/tp_4Cd5Ef6Gh7Ij8Kl9Mn0Op1/rules')
+      .query(true)
+      .reply(200, fixture('tracking_plan_rules.page2'));
+    const state = parseState(
+      {bookmarks: {tracking_plan_rules: {last_completed_parent: 'tp_3Bc4De5Fg6Hi7Jk8Lm9No0'}}},
+      's',
+    );
+    const result = await runSync({
+      selections: selections('tracking_plans', 'tracking_plan_rules'),
+      state,
+      config: testConfig({emit_activate_version: true}),
+    });
+    scope.done();
+    const activated = result.messages
+      .filter((m) => m.type === 'ACTIVATE_VERSION')
+      .map((m) => (m as {stream: string}).stream);
+    expect(activated).to.deep.equal(['tracking_plans']);
   });
 });
 

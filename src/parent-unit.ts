@@ -13,8 +13,8 @@ interface ChildProgress {
   readonly run: StreamRun;
   /** Set while resuming: the children of parents up to this id were already emitted. */
   resumeAfter: string | undefined;
-  /** Started after a parent instead of from the first one, so this run does not hold every record. */
-  resumed: boolean;
+  /** This run will not hold every record: it resumed after a parent, or one parent's list was forbidden. */
+  partial: boolean;
   phase: ChildPhase;
 }
 
@@ -35,7 +35,7 @@ export async function* runParentUnit(
     return {
       run,
       resumeAfter,
-      resumed: resumeAfter !== undefined,
+      partial: resumeAfter !== undefined,
       phase: resumeAfter === undefined ? 'running' : 'waiting',
     };
   });
@@ -71,7 +71,7 @@ export async function* runParentUnit(
           'reading the children of every parent again',
       );
       for (const child of children) {
-        if (child.phase === 'waiting') Object.assign(child, {phase: 'running', resumed: false});
+        if (child.phase === 'waiting') Object.assign(child, {phase: 'running', partial: false});
         else if (child.phase !== 'forbidden') child.phase = 'finished';
       }
     }
@@ -81,10 +81,10 @@ export async function* runParentUnit(
     ctx.log.warn(`${forbiddenAdvice(parentDef, error)} (its child streams cannot be read without it)`);
     return completed;
   }
-  // A child that resumed did not emit the records of earlier parents in this run: activating this
-  // run's version for it would make the target drop them.
+  // A partial child did not emit every record in this run: activating this run's version for it
+  // would make the target drop rows that still exist.
   for (const child of children) {
-    if (child.phase !== 'forbidden' && !child.resumed) completed.add(child.run.def.name);
+    if (child.phase !== 'forbidden' && !child.partial) completed.add(child.run.def.name);
   }
   yield children.map((c) => ({type: 'PARENT_DONE', stream: c.run.def.name, parentId: undefined}));
   return completed;
@@ -109,6 +109,7 @@ async function* childOfParent(
         child.phase = 'forbidden';
         ctx.log.warn(forbiddenAdvice(def, error));
       } else {
+        child.partial = true;
         ctx.log.warn(`stream ${def.name}: ${error.message}; skipping the ${def.name} of parent ${parentId}`);
       }
       return;

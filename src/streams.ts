@@ -138,42 +138,10 @@ export const streams: readonly StreamDef[] = [
     slicedBy: {param: 'resourceType', values: FUNCTION_TYPES},
     feature: 'Functions',
   },
-  {
-    name: 'usage_api_calls_daily',
-    path: '/usage/api-calls/daily',
-    recordsKey: 'dailyWorkspaceAPICallsUsage',
-    keyProperties: ['timestamp'],
-    replicationKey: 'timestamp',
-    window: 'usage-month',
-    integerFields: USAGE_COUNTS,
-  },
-  {
-    name: 'usage_mtu_daily',
-    path: '/usage/mtu/daily',
-    recordsKey: 'dailyWorkspaceMTUUsage',
-    keyProperties: ['timestamp'],
-    replicationKey: 'timestamp',
-    window: 'usage-month',
-    integerFields: USAGE_COUNTS,
-  },
-  {
-    name: 'usage_api_calls_per_source_daily',
-    path: '/usage/api-calls/sources/daily',
-    recordsKey: 'dailyPerSourceAPICallsUsage',
-    keyProperties: ['sourceId', 'timestamp'],
-    replicationKey: 'timestamp',
-    window: 'usage-month',
-    integerFields: USAGE_COUNTS,
-  },
-  {
-    name: 'usage_mtu_per_source_daily',
-    path: '/usage/mtu/sources/daily',
-    recordsKey: 'dailyPerSourceMTUUsage',
-    keyProperties: ['sourceId', 'timestamp'],
-    replicationKey: 'timestamp',
-    window: 'usage-month',
-    integerFields: USAGE_COUNTS,
-  },
+  usage('usage_api_calls_daily', '/usage/api-calls/daily', 'dailyWorkspaceAPICallsUsage'),
+  usage('usage_mtu_daily', '/usage/mtu/daily', 'dailyWorkspaceMTUUsage'),
+  usage('usage_api_calls_per_source_daily', '/usage/api-calls/sources/daily', 'dailyPerSourceAPICallsUsage'),
+  usage('usage_mtu_per_source_daily', '/usage/mtu/sources/daily', 'dailyPerSourceMTUUsage'),
   {
     name: 'events_volume_daily',
     path: '/events/volume',
@@ -250,6 +218,19 @@ export const streams: readonly StreamDef[] = [
   ),
   child('group_users', 'groups', '/groups/{userGroupId}/users', 'users', 'userGroupId'),
 ];
+
+/** Daily usage: month-to-date cumulative rows, walked month by month; per-source rows key on sourceId too. */
+function usage(name: string, path: string, recordsKey: string): StreamDef {
+  return {
+    name,
+    path,
+    recordsKey,
+    keyProperties: path.includes('/sources/') ? ['sourceId', 'timestamp'] : ['timestamp'],
+    replicationKey: 'timestamp',
+    window: 'usage-month',
+    integerFields: USAGE_COUNTS,
+  };
+}
 
 function child(name: string, parent: string, path: string, recordsKey: string, field: string): StreamDef {
   const pathParam = /\{(\w+)\}/.exec(path)?.[1] ?? field;

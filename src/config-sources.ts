@@ -1,5 +1,8 @@
 // Where config comes from: one or more --config files merged left to right, and `--config ENV` (TAP_SEGMENT_*).
+import {existsSync, readFileSync} from 'node:fs';
+import {parseEnv} from 'node:util';
 import {type Config, parseConfig, readJsonObject, SETTINGS} from './config.js';
+import {InputError} from './errors.js';
 
 export const ENV_PREFIX = 'TAP_SEGMENT_';
 
@@ -30,11 +33,24 @@ function convert(raw: string, type: 'string' | 'integer' | 'boolean'): unknown {
   return raw;
 }
 
+/** The environment, plus a `.env` file in the working directory as Meltano SDK taps read it (real variables win). */
+export function environmentWithDotEnv(env: NodeJS.ProcessEnv, dotEnvPath = '.env'): NodeJS.ProcessEnv {
+  if (!existsSync(dotEnvPath)) return env;
+  try {
+    return {...parseEnv(readFileSync(dotEnvPath, 'utf8')), ...env};
+  } catch (error) {
+    throw new InputError(`${dotEnvPath} cannot be read (${(error as Error).message}); fix it or remove it`);
+  }
+}
+
 /** Merges every source (later wins, the environment over files when ENV is named) and validates once. */
 export function loadConfig(sources: readonly string[], env: NodeJS.ProcessEnv): Config {
   let merged: Record<string, unknown> = {};
   for (const source of sources) {
-    merged = {...merged, ...(source === 'ENV' ? configFromEnv(env) : readJsonObject(source, 'config'))};
+    merged = {
+      ...merged,
+      ...(source === 'ENV' ? configFromEnv(environmentWithDotEnv(env)) : readJsonObject(source, 'config')),
+    };
   }
   return parseConfig(merged, sources.join(' + ') || '(none)');
 }

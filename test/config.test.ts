@@ -1,9 +1,12 @@
 // Config: defaults, every problem in one line with the key name, regions and base_url, env conversion.
+
+import {writeFileSync} from 'node:fs';
 import {expect} from 'chai';
 import {parseConfig, parseInstant} from '../src/config.js';
-import {configFromEnv} from '../src/config-sources.js';
+import {configFromEnv, environmentWithDotEnv, loadConfig} from '../src/config-sources.js';
 import {resolveHost} from '../src/region.js';
 import {TOKEN} from './helpers.js';
+import {tempFiles} from './support/cli.js';
 
 const invalid = (raw: Record<string, unknown>): string => {
   try {
@@ -97,5 +100,20 @@ describe('config', () => {
   it('leaves an unconvertible env value for validation to name', () => {
     const env = configFromEnv({TAP_SEGMENT_PAGE_SIZE: 'lots'});
     expect(invalid(env)).to.include('page_size must be a whole number (got "lots")');
+  });
+
+  it('reads a .env file with --config ENV, real variables winning, and merges files left to right', () => {
+    const files = tempFiles({
+      '.env': `TAP_SEGMENT_PAGE_SIZE=300\nTAP_SEGMENT_REGION=eu\n`,
+      'base.json': {api_token: TOKEN, page_size: 50},
+    });
+    const env = environmentWithDotEnv({TAP_SEGMENT_REGION: 'us'}, files['.env'] as string);
+    expect(configFromEnv(env)).to.deep.equal({page_size: 300, region: 'us'});
+    const override = files['base.json']?.replace('base.json', 'override.json') as string;
+    writeFileSync(override, JSON.stringify({page_size: 75}));
+    expect(loadConfig([files['base.json'] as string, override], {})).to.include({
+      page_size: 75,
+      api_token: TOKEN,
+    });
   });
 });

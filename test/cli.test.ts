@@ -57,6 +57,57 @@ describe('cli', () => {
     const result = await runCli(['--about', '--format', 'json']);
     expect(result.code).to.equal(0);
     const about = JSON.parse(result.stdout);
+    // The Meltano SDK --about shape, as a JSON Schema.
+    const aboutShape = {
+      type: 'object',
+      required: [
+        'name',
+        'description',
+        'version',
+        'sdk_version',
+        'supported_python_versions',
+        'capabilities',
+        'settings',
+      ],
+      properties: {
+        name: {const: 'tap-segment'},
+        description: {type: 'string', minLength: 1},
+        version: {type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+'},
+        sdk_version: {type: 'null'},
+        supported_python_versions: {type: 'null'},
+        capabilities: {
+          type: 'array',
+          uniqueItems: true,
+          items: {
+            enum: [
+              'about',
+              'catalog',
+              'discover',
+              'state',
+              'test',
+              'schema-flattening',
+              'activate-version',
+              'structured-logging',
+              'stream-maps',
+              'batch',
+              'log-based',
+              'properties',
+            ],
+          },
+        },
+        settings: {
+          type: 'object',
+          required: ['type', 'properties'],
+          properties: {type: {const: 'object'}, properties: {type: 'object'}},
+        },
+        streams: {
+          type: 'array',
+          items: {type: 'object', required: ['name', 'key_properties', 'replication_method']},
+        },
+      },
+    };
+    const shapeCheck = new Ajv({strict: false, allErrors: true}).compile(aboutShape);
+    expect(shapeCheck(about), JSON.stringify(shapeCheck.errors)).to.equal(true);
     expect(about).to.include.keys('name', 'description', 'version', 'capabilities', 'settings', 'streams');
     expect(about.capabilities).to.include.members(['about', 'catalog', 'discover', 'state', 'test']);
     expect(about.settings.properties.api_token).to.include({secret: true, writeOnly: true});

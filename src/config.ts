@@ -2,6 +2,7 @@
 import {readFileSync} from 'node:fs';
 import {Ajv, type ErrorObject} from 'ajv';
 import {InputError, UsageError} from './errors.js';
+import {describe} from './json.js';
 import {resolveHost} from './region.js';
 
 export interface Config {
@@ -279,10 +280,4 @@ function explain(error: ErrorObject, data: Record<string, unknown>): string {
     default:
       return `${key} ${error.message ?? 'is invalid'}`;
   }
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  return `a ${typeof value}`;
 }

@@ -1,6 +1,7 @@
 // Compares records with their stream's schema and describes the differences by field name and type name only.
 import type {ErrorObject} from 'ajv';
-import {isObject, type JsonObject, type JsonValue} from './json.js';
+import type {JsonObject, JsonValue} from './json.js';
+import {allowedTypes, fieldPath, valueAt} from './schema-errors.js';
 import {compileValidator} from './schemas.js';
 import type {StreamDef} from './streams.js';
 
@@ -40,35 +41,14 @@ export function createDriftCheck(def: StreamDef, schema: JsonObject) {
   function classify(error: ErrorObject, record: JsonObject): void {
     const path = fieldPath(error.instancePath);
     if (error.keyword === 'additionalProperties') {
-      extra.add([path, String(error.params.additionalProperty)].filter(Boolean).join('.'));
+      extra.add(fieldPath(error.instancePath, String(error.params.additionalProperty)));
     } else if (error.keyword === 'required') {
       missing.add(String(error.params.missingProperty));
     } else if (error.keyword === 'type' || error.keyword === 'format') {
-      const expected =
-        error.keyword === 'type'
-          ? String(error.params.type).split(',').join(' or ')
-          : `string (${error.params.format})`;
+      const expected = error.keyword === 'type' ? allowedTypes(error) : `string (${error.params.format})`;
       mismatches.set(path, {field: path, expected, actual: typeName(valueAt(record, error.instancePath))});
     }
   }
-}
-
-/** `/permissions/0/resources/1/type` → `permissions[].resources[].type`. */
-function fieldPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => (/^\d+$/.test(s) ? '[]' : s))
-    .join('.')
-    .replace(/\.\[\]/g, '[]');
-}
-
-function valueAt(record: JsonObject, pointer: string): JsonValue | undefined {
-  let value: JsonValue | undefined = record;
-  for (const segment of pointer.split('/').slice(1)) {
-    value = isObject(value) || Array.isArray(value) ? (value as never)[segment] : undefined;
-  }
-  return value;
 }
 
 /** The shape of a value, never the value: a string that is not a date-time is still just "string". */

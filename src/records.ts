@@ -1,9 +1,10 @@
 // Turns raw API items into the records a stream emits: reshape, convert, redact, validate, project.
 import type {ErrorObject} from 'ajv';
 import {RecordValidationError} from './errors.js';
-import {isObject, type JsonObject, type JsonValue} from './json.js';
+import {describe, isObject, type JsonObject, type JsonValue} from './json.js';
 import type {Logger} from './log.js';
 import {redactRecord} from './redact.js';
+import {allowedTypes, fieldPath, valueAt} from './schema-errors.js';
 import {compileValidator, dateTimeFields} from './schemas.js';
 import type {StreamDef} from './streams.js';
 
@@ -125,14 +126,9 @@ function dropUnknown(
   log: Logger,
 ): void {
   const field = String(error.params.additionalProperty);
-  const segments = error.instancePath.split('/').slice(1);
-  let target: JsonValue | undefined = record;
-  for (const segment of segments)
-    target = isObject(target) || Array.isArray(target) ? (target as never)[segment] : undefined;
+  const target = valueAt(record, error.instancePath);
   if (isObject(target)) delete target[field];
-  const path = [...segments.map((s) => (/^\d+$/.test(s) ? '[]' : s)), field]
-    .join('.')
-    .replace(/\.\[\]/g, '[]');
+  const path = fieldPath(error.instancePath, field);
   if (!warned.has(path)) {
     warned.add(path);
     log.warn(
@@ -149,10 +145,7 @@ function invalid(def: StreamDef, record: JsonObject, errors: ErrorObject[]): Rec
     .map((e) => {
       if (e.keyword === 'required') return `key property ${String(e.params.missingProperty)} is missing`;
       const field = e.instancePath.slice(1).replace(/\//g, '.');
-      const rule =
-        e.keyword === 'type'
-          ? `must be ${String(e.params.type).split(',').join(' or ')}`
-          : (e.message ?? 'is invalid');
+      const rule = e.keyword === 'type' ? `must be ${allowedTypes(e)}` : (e.message ?? 'is invalid');
       return `field ${field} ${rule} (got ${describe(valueAt(record, e.instancePath))})`;
     })
     .join('; ');
@@ -160,18 +153,4 @@ function invalid(def: StreamDef, record: JsonObject, errors: ErrorObject[]): Rec
     `stream ${def.name}, record ${key}: ${details}. The API response does not match the tap's schema; ` +
       'please open an issue with this line',
   );
-}
-
-function valueAt(record: JsonObject, pointer: string): JsonValue | undefined {
-  let value: JsonValue | undefined = record;
-  for (const segment of pointer.split('/').slice(1)) {
-    value = isObject(value) || Array.isArray(value) ? (value as never)[segment] : undefined;
-  }
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
 }

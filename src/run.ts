@@ -3,7 +3,7 @@
 import type {Writable} from 'node:stream';
 import {type Selection, selectAll, selectStreams} from './catalog.js';
 import {type Config, readJsonObject} from './config.js';
-import {InputError, InterruptedError, PipeClosedError} from './errors.js';
+import {InputError, InterruptedError} from './errors.js';
 import {createHttp} from './http.js';
 import type {Logger} from './log.js';
 import {createProgress} from './progress.js';
@@ -68,11 +68,8 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
   const state = loadState(files);
   requireStartDate(config, selections, state);
   const controller = new AbortController();
-  const writer = createLineWriter(out, () =>
-    controller.abort(
-      new PipeClosedError('the downstream target closed the pipe (stdout); stopping the sync'),
-    ),
-  );
+  // The writer's own error becomes the abort reason: every request and wait stops at once.
+  const writer = createLineWriter(out, (error) => controller.abort(error));
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => {
     if (controller.signal.aborted) return;
     log.warn(`${signal} received: stopping requests and writing the last STATE`);

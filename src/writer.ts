@@ -11,19 +11,23 @@ export interface LineWriter {
   readonly closed: boolean;
 }
 
-export function createLineWriter(out: Writable, onClosed: () => void = () => {}): LineWriter {
+export function createLineWriter(
+  out: Writable,
+  onClosed: (error: PipeClosedError) => void = () => {},
+): LineWriter {
   let closed = false;
-  let failure: Error | undefined;
+  let failure: PipeClosedError | undefined;
   const fail = (error: NodeJS.ErrnoException): void => {
     if (closed) return;
     closed = true;
-    failure =
+    const closedPipe =
       error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED'
         ? new PipeClosedError('the downstream target closed the pipe (stdout); stopping the sync', {
             cause: error,
           })
         : new PipeClosedError(`cannot write to stdout: ${error.message}`, {cause: error});
-    onClosed();
+    failure = closedPipe;
+    onClosed(closedPipe);
   };
   out.on('error', fail);
 

@@ -54,6 +54,13 @@ const FUNCTION_TYPES = [
 ];
 const PROTOCOLS = 'Protocols (Business tier add-on)';
 
+/** A rule's key, or `(<type>)` in lower case when the API sends none or an empty one. */
+function ruleKey(rule: JsonObject): JsonValue {
+  const key = rule.key;
+  if (typeof key === 'string' && key !== '') return key;
+  return `(${String(rule.type ?? 'rule').toLowerCase()})`;
+}
+
 export const streams: readonly StreamDef[] = [
   {
     name: 'workspace',
@@ -185,8 +192,10 @@ export const streams: readonly StreamDef[] = [
     keyProperties: ['trackingPlanId', 'type', 'key', 'version'],
     feature: PROTOCOLS,
     requestsPerMinute: 200,
-    // COMMON rules have no key; a key property must not be null, so the tap emits "".
-    transform: (item) => (isObject(item) ? [{...item, key: item.key ?? ''}] : []),
+    // A rule's key is optional (COMMON rules never have one), but a key property must be non-null
+    // and non-empty: targets that load through CSV (COPY) read "" back as NULL. "(common)" etc.
+    // cannot collide with a real event key because `type` is part of the key.
+    transform: (item) => (isObject(item) ? [{...item, key: ruleKey(item)}] : []),
   },
   {
     ...child(

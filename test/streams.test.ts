@@ -143,3 +143,18 @@ describe('streams (nock, every envelope)', () => {
     );
   });
 });
+
+describe('tracking plan rule keys', () => {
+  const rules = streams.find((s) => s.name === 'tracking_plan_rules');
+  const keyOf = (item: Record<string, unknown>) => rules?.transform?.(item as never)[0]?.key;
+
+  it('gives a keyless rule "(<type>)" so no key column is null or empty in a target', () => {
+    expect(keyOf({type: 'COMMON', version: 1})).to.equal('(common)');
+    expect(keyOf({type: 'IDENTIFY', key: '', version: 2})).to.equal('(identify)');
+    expect(keyOf({type: 'GROUP', key: null, version: 1})).to.equal('(group)');
+  });
+
+  it('keeps a real event key as it is', () => {
+    expect(keyOf({type: 'TRACK', key: 'Order Completed', version: 1})).to.equal('Order Completed');
+  });
+});

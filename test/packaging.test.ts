@@ -1,6 +1,6 @@
 // The package as users get it: meltano.yml in step with the settings, and `npm pack` installing offline and running.
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {expect} from 'chai';
@@ -8,6 +8,39 @@ import {renderMeltanoYml} from '../dev/meltano-yml.js';
 import {SETTINGS} from '../src/config.js';
 
 const root = new URL('..', import.meta.url).pathname;
+
+/**
+ * A project that depends on the packed tarball, with a lockfile holding the tarball and the
+ * repository's own locked production dependencies. `npm ci --offline` then installs it from the
+ * tarballs that the repository's `npm ci` put in the cache: no registry metadata is needed, so
+ * it works on a machine whose npm cache was empty before `npm ci` (as in CI).
+ */
+function projectDependingOn(tarball: string): string {
+  const project = mkdtempSync(join(tmpdir(), 'tap-segment-install-'));
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const spec = `file:${tarball}`;
+  const packages: Record<string, unknown> = {
+    '': {name: 'install-probe', dependencies: {'tap-segment': spec}},
+    'node_modules/tap-segment': {
+      version: pkg.version,
+      resolved: spec,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
+  };
+  for (const [path, entry] of Object.entries(lock.packages as Record<string, {dev?: boolean}>))
+    if (path !== '' && !entry.dev) packages[path] = entry;
+  const manifest = {name: 'install-probe', private: true, dependencies: {'tap-segment': spec}};
+  writeFileSync(join(project, 'package.json'), JSON.stringify(manifest));
+  writeFileSync(
+    join(project, 'package-lock.json'),
+    JSON.stringify({name: 'install-probe', lockfileVersion: 3, requires: true, packages}),
+  );
+  return project;
+}
 
 describe('packaging', function () {
   this.timeout(180_000);
@@ -34,13 +67,9 @@ describe('packaging', function () {
     ]);
     expect(files.filter((f) => /^(src|test|dev|bench)\//.test(f) || f.endsWith('.map'))).to.deep.equal([]);
     const tarball = join(dir, packed[0].filename as string);
-    const project = mkdtempSync(join(tmpdir(), 'tap-segment-install-'));
-    execFileSync('npm', ['init', '-y'], {cwd: project, stdio: 'ignore'});
-    // Offline: every dependency must come from the npm cache that `npm ci` filled.
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], {
-      cwd: project,
-      stdio: 'pipe',
-    });
+    const project = projectDependingOn(tarball);
+    // Offline: the tarball from disk, every dependency from the npm cache that `npm ci` filled.
+    execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], {cwd: project, stdio: 'pipe'});
     const bin = join(project, 'node_modules', '.bin', 'tap-segment');
     const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
     expect(execFileSync(bin, ['--version'], {encoding: 'utf8'})).to.equal(`tap-segment v${version}\n`);

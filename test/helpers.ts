@@ -142,6 +142,6 @@ function cursorOf(page: JsonObject): string {
 
 export function schemaOf(result: RunResult, stream: string): Extract<SingerMessage, {type: 'SCHEMA'}> {
   const found = result.messages.find((m) => m.type === 'SCHEMA' && m.stream === stream);
-  if (!found || found.type !== 'SCHEMA') throw new Error(`no SCHEMA for ${stream}`);
+  if (found?.type !== 'SCHEMA') throw new Error(`no SCHEMA for ${stream}`);
   return found;
 }

@@ -4,6 +4,7 @@ import {Ajv, type ErrorObject} from 'ajv';
 import {InputError, UsageError} from './errors.js';
 import {describe} from './json.js';
 import {resolveHost} from './region.js';
+import {parseInstant} from './time.js';
 
 export interface Config {
   api_token?: string;
@@ -247,22 +248,6 @@ function semanticProblems(config: Config): string[] {
     problems.push('backoff_max_ms must be at least backoff_base_ms');
   }
   return problems;
-}
-
-/** Parses an ISO-8601 date or date-time; a value without a zone is UTC. Undefined when unparseable. */
-export function parseInstant(value: string): number | undefined {
-  const match =
-    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(
-      value.trim(),
-    );
-  if (!match) return undefined;
-  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = match;
-  const normalizedZone = zone.toUpperCase() === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
-  const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${normalizedZone}`);
-  if (Number.isNaN(ms)) return undefined;
-  // Date.parse rolls 2024-02-31 over to March; refuse it instead.
-  if (new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDate() !== Number(d)) return undefined;
-  return ms;
 }
 
 function explain(error: ErrorObject, data: Record<string, unknown>): string {

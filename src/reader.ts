@@ -4,7 +4,7 @@ import {isObject, type JsonObject, type JsonValue} from './json.js';
 import {type PageOptions, pages} from './paginate.js';
 import type {EngineEvent, RunContext, StreamRun} from './run-context.js';
 import type {StreamDef} from './streams.js';
-import {iso} from './time.js';
+import {iso, parseInstant} from './time.js';
 import {planSlices, type Slice} from './windows.js';
 
 /**
@@ -86,9 +86,10 @@ export function pageRecords(
 function startFor(def: StreamDef, ctx: RunContext): number | undefined {
   if (!def.replicationKey) return undefined;
   const bookmark = ctx.state.bookmarks[def.name]?.replication_key_value;
+  // parseInstant, not Date.parse: a value without a zone is UTC here too, as the config promises.
   const candidates = [bookmark, ctx.config.start_date]
-    .filter((v): v is string => v !== undefined)
-    .map(Date.parse);
+    .map((v) => (v === undefined ? undefined : parseInstant(v)))
+    .filter((ms): ms is number => ms !== undefined);
   return candidates.length > 0 ? Math.max(...candidates) : undefined;
 }
 

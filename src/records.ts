@@ -7,6 +7,7 @@ import {redactRecord} from './redact.js';
 import {allowedTypes, fieldPath, valueAt} from './schema-errors.js';
 import {compileValidator, dateTimeFields} from './schemas.js';
 import type {StreamDef} from './streams.js';
+import {toIsoUtc} from './time.js';
 
 export interface ShaperOptions {
   readonly def: StreamDef;
@@ -31,7 +32,9 @@ export function createRecordPreparer(def: StreamDef, schema: JsonObject): Record
     if (def.integerFields) record = toIntegers(record, def.integerFields);
     for (const field of dateFields) {
       const value = record[field];
-      if (typeof value === 'string' && !value.endsWith('Z')) record = {...record, [field]: toUtc(value)};
+      // An unparseable value is left alone; validation then names the field.
+      if (typeof value === 'string' && !value.endsWith('Z'))
+        record = {...record, [field]: toIsoUtc(value) ?? value};
     }
     return record;
   };
@@ -108,14 +111,6 @@ function toIntegers(record: JsonObject, fields: readonly string[]): JsonObject {
     if (Number.isSafeInteger(number)) out[field] = number;
   }
   return out;
-}
-
-function toUtc(value: string): JsonValue {
-  const ms = Date.parse(
-    /[zZ]|[+-]\d{2}:?\d{2}$/.test(value.slice(10)) || value.length <= 10 ? value : `${value}Z`,
-  );
-  // An unparseable value is left alone; validation then names the field.
-  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }
 
 function dropUnknown(

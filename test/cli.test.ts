@@ -1,5 +1,7 @@
 // The built CLI as users run it: version, help, about, discover, usage mistakes and exit codes.
 import {readFileSync} from 'node:fs';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {Ajv} from 'ajv';
 import {expect} from 'chai';
 import {CONFIG_SCHEMA} from '../src/config.js';
@@ -125,5 +127,45 @@ describe('cli', () => {
       .and.include('| api_token | True |');
     const text = await runCli(['--about']);
     expect(text.stdout).to.include('Environment Variable: TAP_SEGMENT_API_TOKEN');
+  });
+
+  it('D1: a start_date without a zone is UTC to the built CLI under TZ=America/New_York', async () => {
+    const requested: string[] = [];
+    const server = createServer((request, response) => {
+      requested.push(request.url ?? '');
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({data: {events: []}}));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const {port} = server.address() as AddressInfo;
+      const files = tempFiles({
+        'config.json': {
+          api_token: 'sgp_cli_tz_test_token_1234',
+          base_url: `http://127.0.0.1:${port}`,
+          start_date: '2026-01-10T00:00:00',
+        },
+        'catalog.json': {
+          streams: [
+            {
+              tap_stream_id: 'audit_events',
+              schema: {},
+              metadata: [{breadcrumb: [], metadata: {selected: true}}],
+            },
+          ],
+        },
+      });
+      const result = await runCli(
+        ['--config', files['config.json'] as string, '--catalog', files['catalog.json'] as string],
+        {env: {TZ: 'America/New_York'}},
+      );
+      expect(result.code, result.stderr).to.equal(0);
+      expect(requested).to.have.length(1);
+      const query = new URL(requested[0] as string, 'http://x').searchParams;
+      // The audit window starts one second before the start, in UTC.
+      expect(query.get('startTime')).to.equal('2026-01-09T23:59:59.000Z');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

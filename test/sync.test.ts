@@ -223,6 +223,54 @@ describe('sync engine', () => {
     expect(advancing.at(-1)).to.have.nested.property('bookmarks.audit_events.replication_key_value', newest);
   });
 
+  describe('under TZ=America/New_York', () => {
+    const savedTz = process.env.TZ;
+    before(() => {
+      process.env.TZ = 'America/New_York';
+    });
+    after(() => {
+      if (savedTz === undefined) delete process.env.TZ;
+      else process.env.TZ = savedTz;
+    });
+
+    const auditWindowFrom = (startTime: string) =>
+      nock(API)
+        .get('/audit-events')
+        .query({startTime, endTime: '2026-11-26T12:00:00.000Z', 'pagination.count': '200'})
+        .reply(200, {data: {events: []}});
+
+    it('D1: a start_date without a zone is UTC under TZ=America/New_York', async () => {
+      // The local zone really is in effect for Date (otherwise this test proves nothing).
+      expect(new Date(2026, 10, 10).toISOString()).to.equal('2026-11-10T05:00:00.000Z');
+      const scope = auditWindowFrom('2026-11-09T23:59:59.000Z');
+      await runSync({
+        selections: selections('audit_events'),
+        config: testConfig({start_date: '2026-11-10T00:00:00'}),
+        now: NOW,
+      });
+      scope.done();
+    });
+
+    it('D1: a state bookmark without a zone is UTC under TZ=America/New_York', async () => {
+      const scope = auditWindowFrom('2026-11-09T23:59:59.000Z');
+      const state = parseState(
+        {
+          bookmarks: {
+            audit_events: {replication_key: 'timestamp', replication_key_value: '2026-11-10T00:00:00'},
+          },
+        },
+        's.json',
+      );
+      await runSync({
+        selections: selections('audit_events'),
+        config: testConfig({start_date: '2026-01-01'}),
+        state,
+        now: NOW,
+      });
+      scope.done();
+    });
+  });
+
   it('warns that the Audit Trail keeps only 90 days when start_date is older', async () => {
     nock(API)
       .get('/audit-events')

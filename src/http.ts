@@ -21,6 +21,11 @@ export interface RequestOptions {
   readonly accept?: 'v1' | 'v1alpha';
   /** Requests per minute of this endpoint's own documented limit, if any. */
   readonly requestsPerMinute?: number;
+  /**
+   * What that limit is counted on: the endpoint's path template (`/tracking-plans/{id}/rules`), so
+   * that every parent id shares one limiter and one budget. Defaults to the requested path.
+   */
+  readonly limitKey?: string;
 }
 
 export type GetJson = (path: string, query: Query, options: RequestOptions) => Promise<JsonObject>;
@@ -93,7 +98,9 @@ export function createHttp(options: HttpOptions): Http {
   };
 
   async function attempt(url: string, path: string, request: RequestOptions): Promise<JsonObject> {
-    const key = request.requestsPerMinute ? path : '';
+    // The documented limit is per endpoint, not per filled path: key it by the template, else each
+    // parent id of a child stream would get a fresh limiter and budget (and the maps would grow).
+    const key = request.requestsPerMinute ? (request.limitKey ?? path) : '';
     // Every request counts against the workspace window; an endpoint with its own documented limit
     // also has its own window, which its headers describe (so only that one learns from them).
     const shared = budgetFor('');

@@ -100,7 +100,7 @@ export function pageOptions(def: StreamDef, pageSize: number): PageOptions {
     pageSize,
     paginated: def.paginated !== false,
     ...(def.accept ? {accept: def.accept} : {}),
-    ...(def.requestsPerMinute ? {requestsPerMinute: def.requestsPerMinute} : {}),
+    ...(def.requestsPerMinute ? {requestsPerMinute: def.requestsPerMinute, limitKey: def.path} : {}),
   };
 }
 

@@ -267,4 +267,60 @@ describe('http', () => {
     // 600/min = one request per 100 ms on that endpoint.
     expect(Date.now() - started).to.be.at.least(90);
   });
+
+  it('D2: requests for different parent ids of one endpoint template share its limiter', async () => {
+    const at: number[] = [];
+    const scope = nock(API);
+    for (const id of ['tp_a', 'tp_b', 'tp_c']) {
+      scope.get(`/tracking-plans/${id}/rules`).reply(() => {
+        at.push(Date.now());
+        return [200, OK];
+      });
+    }
+    const {client} = http();
+    for (const id of ['tp_a', 'tp_b', 'tp_c']) {
+      await client.getJson(
+        `/tracking-plans/${id}/rules`,
+        {},
+        {
+          stream: 'tracking_plan_rules',
+          requestsPerMinute: 600,
+          limitKey: '/tracking-plans/{trackingPlanId}/rules',
+        },
+      );
+    }
+    scope.done();
+    // 600/min = one request per 100 ms on the endpoint, whichever tracking plan it is for.
+    const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
+    for (const gap of gaps) expect(gap).to.be.at.least(90);
+  });
+
+  it('D2: the rate budget one parent id reports holds for the other parent ids of the endpoint', async () => {
+    const at: number[] = [];
+    const scope = nock(API)
+      .get('/tracking-plans/tp_a/rules')
+      .reply(() => {
+        at.push(Date.now());
+        return [200, OK, {'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Date.now() + 400)}];
+      })
+      .get('/tracking-plans/tp_b/rules')
+      .reply(() => {
+        at.push(Date.now());
+        return [200, OK];
+      });
+    const {client} = http();
+    for (const id of ['tp_a', 'tp_b']) {
+      await client.getJson(
+        `/tracking-plans/${id}/rules`,
+        {},
+        {
+          stream: 'tracking_plan_rules',
+          requestsPerMinute: 600,
+          limitKey: '/tracking-plans/{trackingPlanId}/rules',
+        },
+      );
+    }
+    scope.done();
+    expect((at[1] as number) - (at[0] as number)).to.be.at.least(350);
+  });
 });

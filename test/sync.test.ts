@@ -307,6 +307,30 @@ describe('sync engine', () => {
     expect(states(result).at(-1)).to.deep.equal({bookmarks: {}, currently_syncing: null});
   });
 
+  it("D2: tracking_plan_rules requests for different tracking plans share the endpoint's 200/min limit", async () => {
+    const at: number[] = [];
+    const scope = nockPages('/tracking-plans', 'tracking_plans');
+    for (const id of [
+      'tp_2Ab3Cd4Ef5Gh6Ij7Kl8Mn9',
+      'tp_3Bc4De5Fg6Hi7Jk8Lm9No0',
+      'tp_4Cd5Ef6Gh7Ij8Kl9Mn0Op1',
+    ]) {
+      scope
+        .get(`/tracking-plans/${id}/rules`)
+        .query({'pagination.count': '200'})
+        .reply(() => {
+          at.push(Date.now());
+          return [200, fixture('tracking_plan_rules.page2')];
+        });
+    }
+    await runSync({selections: selections('tracking_plan_rules')});
+    scope.done();
+    // 200/min = one request per 300 ms on /tracking-plans/{trackingPlanId}/rules, across plans.
+    const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
+    expect(gaps).to.have.length(2);
+    for (const gap of gaps) expect(gap).to.be.at.least(250);
+  });
+
   it('resumes a child stream after the last completed parent', async () => {
     const scope = nockPages('/tracking-plans', 'tracking_plans');
     scope

@@ -138,7 +138,10 @@ function invalid(def: StreamDef, record: JsonObject, errors: ErrorObject[]): Rec
     .filter((e) => e.keyword !== 'additionalProperties')
     .slice(0, 3)
     .map((e) => {
-      if (e.keyword === 'required') return `key property ${String(e.params.missingProperty)} is missing`;
+      if (e.keyword === 'required') {
+        const missing = String(e.params.missingProperty);
+        return `${missing === def.replicationKey ? 'replication key' : 'key property'} ${missing} is missing`;
+      }
       const field = e.instancePath.slice(1).replace(/\//g, '.');
       const rule = e.keyword === 'type' ? `must be ${allowedTypes(e)}` : (e.message ?? 'is invalid');
       return `field ${field} ${rule} (got ${describe(valueAt(record, e.instancePath))})`;

@@ -38,11 +38,14 @@ function sharedAjv(): Ajv {
 /**
  * A validator that also reports undeclared fields: every object that declares `properties`
  * and says nothing about extras is closed, so an unknown field shows up as an error the
- * record shaper can turn into a one-time warning. Key properties are required.
+ * record shaper can turn into a one-time warning. Key properties and the replication key are
+ * required: the bookmark is read from the replication key, so a record without it must fail here,
+ * naming stream and field, rather than later with a TypeError.
  */
 export function compileValidator(def: StreamDef, schema: JsonObject): ValidateFunction {
   const strict = closeObjects(structuredClone(schema)) as JsonObject;
-  strict.required = [...def.keyProperties];
+  const replicationKey = def.replicationKey && !def.keyProperties.includes(def.replicationKey);
+  strict.required = [...def.keyProperties, ...(replicationKey ? [def.replicationKey] : [])];
   return sharedAjv().compile(strict);
 }
 

@@ -461,6 +461,20 @@ describe('sync engine', () => {
     expect((error as Error).message).to.include('stream users, record id=null: key property id is missing');
   });
 
+  it('D3: an audit event without its timestamp fails with a RecordValidationError naming stream, key and field', async () => {
+    nock(API)
+      .get('/audit-events')
+      .query(true)
+      .reply(200, {
+        data: {events: [{id: 'events/1', type: 'Source Created'}], pagination: {current: 'MA=='}},
+      });
+    const error = await runSync({selections: selections('audit_events'), now: NOW}).catch((e: Error) => e);
+    expect(error).to.have.property('name', 'RecordValidationError');
+    expect((error as Error).message).to.include(
+      'stream audit_events, record id="events/1": replication key timestamp is missing',
+    );
+  });
+
   it('fails clearly when the records key holds something other than a list', async () => {
     nock(API)
       .get('/users')

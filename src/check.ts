@@ -1,6 +1,6 @@
 // `--test`: one cheap authenticated request (GET /) and a plain verdict on the token, region and network.
 import type {Config} from './config.js';
-import {HttpError, TapError} from './errors.js';
+import {NetworkError, TapError} from './errors.js';
 import {isObject} from './json.js';
 import type {Logger} from './log.js';
 import {resolveHost} from './region.js';
@@ -16,9 +16,11 @@ export async function connectionTest(config: Config, log: Logger): Promise<strin
     const workspace = isObject(body.data) && isObject(body.data.workspace) ? body.data.workspace : {};
     return `connection OK: ${host} accepted the token for workspace "${String(workspace.name ?? '?')}" (${String(workspace.slug ?? '?')})`;
   } catch (error) {
-    if (error instanceof HttpError && error.status === undefined) {
+    // Built from the reason, not the message: the message carries advice for a sync (resume, max_retries).
+    if (error instanceof NetworkError) {
       throw new TapError(
-        `connection test failed: cannot reach ${host} (${error.message.split(': ').pop()}); check the network, proxy and base_url`,
+        `connection test failed: cannot reach ${host} (${error.reason}); check the network, proxy and base_url`,
+        {cause: error},
       );
     }
     if (error instanceof TapError) throw new TapError(`connection test failed: ${error.message}`);

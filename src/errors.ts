@@ -35,6 +35,23 @@ export class HttpError extends TapError {
   }
 }
 
+/**
+ * Retries ran out on a request that never got a response: no connection, a reset, a timeout.
+ * `reason` says what went wrong in a few words (token scrubbed); the original error is the cause.
+ * The message is the sync's; a caller with other advice (`--test`) builds its own from `reason`.
+ */
+export class NetworkError extends HttpError {
+  override name = 'NetworkError';
+  constructor(
+    message: string,
+    readonly reason: string,
+    path: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, undefined, path, options);
+  }
+}
+
 /** The token may not read this stream (403): the plan lacks a feature or the token a scope. */
 export class ForbiddenError extends HttpError {
   override name = 'ForbiddenError';

@@ -1,7 +1,7 @@
 // The one HTTP layer: auth, region host, pacing (Bottleneck + server headers), timeouts, retries, error classification.
 import Bottleneck from 'bottleneck';
 import nodeFetch from 'node-fetch';
-import {ForbiddenError, HttpError} from './errors.js';
+import {ForbiddenError, HttpError, NetworkError} from './errors.js';
 import {isObject, type JsonObject} from './json.js';
 import type {Logger} from './log.js';
 import {
@@ -74,8 +74,16 @@ class RetriableFailure extends Error {
     message: string,
     readonly waitMs?: number,
     readonly status?: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
+  }
+}
+
+/** No response at all: the fetch itself threw (refused, reset, timed out). */
+class NetworkFailure extends RetriableFailure {
+  constructor(reason: string, cause: unknown) {
+    super(reason, undefined, undefined, {cause});
   }
 }
 
@@ -135,7 +143,7 @@ export function createHttp(options: HttpOptions): Http {
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       timer(request.stream, started, 0, 'failed');
-      throw new RetriableFailure(networkReason(error, options.timeoutMs, options.token));
+      throw new NetworkFailure(networkReason(error, options.timeoutMs, options.token), error);
     } finally {
       budget.finish(seq);
       if (sharedSeq !== undefined) shared.finish(sharedSeq);
@@ -189,12 +197,14 @@ export function createHttp(options: HttpOptions): Http {
       } catch (error) {
         if (!(error instanceof RetriableFailure)) throw error;
         if (retry >= options.maxRetries) {
-          throw new HttpError(
-            `GET ${shown} failed for stream ${request.stream} after ${retry + 1} attempts: ${error.message}. ` +
-              'The API or the network is unstable; run again later (the next run resumes from the last STATE), or raise max_retries',
-            error.status,
-            path,
-          );
+          const attempts = retry + 1;
+          const message =
+            `GET ${shown} failed for stream ${request.stream} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ` +
+            `${error.message}. The API or the network is unstable; run again later (the next run resumes ` +
+            'from the last STATE), or raise max_retries';
+          if (error instanceof NetworkFailure)
+            throw new NetworkError(message, error.message, path, {cause: error.cause});
+          throw new HttpError(message, error.status, path);
         }
         const backoff = Math.round(
           random() * Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** retry),

@@ -129,6 +129,20 @@ describe('cli', () => {
     expect(text.stdout).to.include('Environment Variable: TAP_SEGMENT_API_TOKEN');
   });
 
+  it('D4: --test against an unreachable host gives test advice, not sync advice', async () => {
+    const files = tempFiles({
+      'config.json': {api_token: 'sgp_cli_unreachable_token_1234', base_url: 'http://127.0.0.1:9'},
+    });
+    const result = await runCli(['--config', files['config.json'] as string, '--test']);
+    expect(result.code).to.equal(1);
+    const critical = result.stderr.split('\n').filter((l) => l.startsWith('CRITICAL'));
+    expect(critical).to.have.length(1);
+    expect(critical[0])
+      .to.include('connection test failed: cannot reach http://127.0.0.1:9 (network error ECONNREFUSED')
+      .and.include('check the network, proxy and base_url');
+    expect(critical[0]).to.not.match(/STATE|max_retries|run again later|attempts/);
+  });
+
   it('D1: a start_date without a zone is UTC to the built CLI under TZ=America/New_York', async () => {
     const requested: string[] = [];
     const server = createServer((request, response) => {

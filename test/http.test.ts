@@ -161,6 +161,20 @@ describe('http', () => {
     scope.done();
   });
 
+  it('D4: a request that never gets a response fails with a NetworkError keeping reason and cause, "after 1 attempt"', async () => {
+    nock(API).get('/sources').query(true).replyWithError('socket hang up');
+    const error = await http({maxRetries: 0})
+      .get()
+      .catch((e: Error) => e);
+    expect(error).to.have.property('name', 'NetworkError');
+    const {reason, cause, message} = error as Error & {reason: string};
+    expect(reason).to.match(/^network error .*socket hang up/);
+    expect(cause).to.be.instanceOf(Error);
+    expect(message)
+      .to.include(`GET /sources?pagination.count=2 failed for stream sources after 1 attempt: ${reason}. `)
+      .and.include('raise max_retries');
+  });
+
   it('retries a truncated JSON body', async () => {
     const scope = nock(API)
       .get('/sources')

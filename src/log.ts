@@ -70,7 +70,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
             ts: now() / 1000,
             thread_name: null,
             app_name: 'tap-segment',
-            stream_name: metric?.tags.stream ?? null,
+            stream_name: streamName(metric),
             message: metric ? 'METRIC' : text,
             ...(metric ? {metric_info: metric} : {}),
             extra: {},
@@ -98,6 +98,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     scrub,
   };
+}
+
+/** The stream a metric is about: every caller tags it `endpoint`; the run-wide `all` names none. */
+function streamName(metric: MetricPoint | undefined): string | null {
+  const endpoint = metric?.tags.endpoint;
+  return endpoint === undefined || endpoint === 'all' ? null : String(endpoint);
 }
 
 /** A logger that drops everything; for tests and library use. */

@@ -184,6 +184,18 @@ describe('observability', () => {
     });
   });
 
+  it('D5: a JSON metric line names its stream in stream_name, and a run-wide one leaves it null', () => {
+    const lines: string[] = [];
+    const log = createLogger({format: 'json', write: (l) => lines.push(l)});
+    log.metric({type: 'counter', metric: 'record_count', value: 2, tags: {endpoint: 'sources'}});
+    log.metric({type: 'timer', metric: 'sync_duration', value: 1.5, tags: {endpoint: 'all'}});
+    log.info('not a metric');
+    const [stream, runWide, plain] = lines.map((l) => JSON.parse(l));
+    expect(stream).to.have.property('stream_name', 'sources');
+    expect(runWide).to.have.property('stream_name', null);
+    expect(plain).to.have.property('stream_name', null);
+  });
+
   it('respects the log level', () => {
     const lines: string[] = [];
     const log = createLogger({level: 'warn', write: (l) => lines.push(l)});

@@ -116,7 +116,8 @@ export const SETTINGS: Record<keyof Config, Setting> = {
   backoff_max_ms: {
     type: 'integer',
     title: 'Backoff Max',
-    description: 'Longest single retry wait in milliseconds.',
+    description:
+      'Longest computed backoff wait in milliseconds; a wait the server directs (429 headers) is honoured even when longer.',
     default: 60000,
     minimum: 0,
     maximum: 600000,

@@ -206,10 +206,13 @@ export function createHttp(options: HttpOptions): Http {
             throw new NetworkError(message, error.message, path, {cause: error.cause});
           throw new HttpError(message, error.status, path);
         }
+        // Full jitter over an exponential backoff, capped by backoff_max_ms.
         const backoff = Math.round(
           random() * Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** retry),
         );
-        const delay = Math.min(error.waitMs ?? backoff, Math.max(options.backoffMaxMs, error.waitMs ?? 0));
+        // A wait the server directs (429 msBeforeNext, X-RateLimit-Reset, Retry-After) is honoured
+        // even beyond backoff_max_ms: retrying before the window resets only earns another 429.
+        const delay = error.waitMs ?? backoff;
         stats.retries += 1;
         log.warn(
           `GET ${shown} (${request.stream}): ${error.message}; retry ${retry + 1}/${options.maxRetries} in ${delay} ms`,

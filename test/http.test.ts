@@ -99,6 +99,43 @@ describe('http', () => {
     scope.done();
   });
 
+  it('D6: a 429 wait the server directs is honoured even beyond backoff_max_ms', async () => {
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .reply(429, 'slow down', {'Retry-After': '0.3'})
+      .get('/sources')
+      .query(true)
+      .reply(200, OK);
+    const {log, get} = http({backoffMaxMs: 10});
+    const started = Date.now();
+    await get();
+    scope.done();
+    expect(Date.now() - started).to.be.at.least(250);
+    expect(log.lines.find((l) => l.startsWith('WARNING')))
+      .to.include('429')
+      .and.include('in 300 ms');
+  });
+
+  it('D6: a computed backoff never exceeds backoff_max_ms', async () => {
+    const scope = nock(API)
+      .get('/sources')
+      .query(true)
+      .times(4)
+      .reply(503)
+      .get('/sources')
+      .query(true)
+      .reply(200, OK);
+    // random() = 1 is the longest jitter: the backoff is then exactly its ceiling, base x 2^retry.
+    const {log, get} = http({maxRetries: 4, backoffBaseMs: 4, backoffMaxMs: 10, random: () => 1});
+    await get();
+    scope.done();
+    const waits = log.lines
+      .filter((l) => l.startsWith('WARNING'))
+      .map((l) => Number(/in (\d+) ms$/.exec(l)?.[1]));
+    expect(waits).to.deep.equal([4, 8, 10, 10]);
+  });
+
   it('slows down before the server says no when X-RateLimit-Remaining reaches 0', async () => {
     const reset = new Date(Math.ceil((Date.now() + 1200) / 1000) * 1000);
     const scope = nock(API)

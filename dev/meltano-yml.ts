@@ -1,7 +1,7 @@
 // Renders meltano.yml (tap-segment as a custom extractor) from the tap's own settings; `npm run meltano-yml` rewrites it.
 import {writeFileSync} from 'node:fs';
-import {CAPABILITIES} from '../src/about.js';
-import {SETTINGS} from '../src/config.js';
+import {CAPABILITIES} from '../src/commands/about.js';
+import {SETTINGS} from '../src/config/settings.js';
 
 const REGION_OPTIONS = [
   {label: 'US (api.segmentapis.com)', value: 'us'},

@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // The command line: argv → discover, about, test or sync; the only top-level catch and the only exit.
 import meow from 'meow';
-import {aboutJson, aboutMarkdown, aboutText} from './about.js';
-import {discover} from './catalog.js';
-import {connectionTest} from './check.js';
-import {allGood, checkStreams, renderTable} from './check-streams.js';
-import type {Config} from './config.js';
-import {loadConfig} from './config-sources.js';
-import {InterruptedError, PipeClosedError, TapError, UsageError} from './errors.js';
-import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './log.js';
-import {httpFor, loadSelections, runSync} from './run.js';
-import {NAME, VERSION} from './version.js';
+import {aboutJson, aboutMarkdown, aboutText} from './commands/about.js';
+import {discover} from './singer/catalog.js';
+import {connectionTest} from './commands/test-connection.js';
+import {allGood, checkStreams, renderTable} from './commands/test-streams.js';
+import type {Config} from './config/settings.js';
+import {loadConfig} from './config/sources.js';
+import {InterruptedError, PipeClosedError, TapError, UsageError} from './shared/errors.js';
+import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './shared/log.js';
+import {httpFor, loadSelections, runSync} from './commands/sync.js';
+import {NAME, VERSION} from './shared/version.js';
 
 const help = `
   Usage

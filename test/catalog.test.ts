@@ -2,8 +2,8 @@
 import {readFileSync} from 'node:fs';
 import {Ajv} from 'ajv';
 import {expect} from 'chai';
-import {discover, selectStreams} from '../src/catalog.js';
-import {streams} from '../src/streams.js';
+import {discover, selectStreams} from '../src/singer/catalog.js';
+import {streams} from '../src/public-api/streams.js';
 
 const sample = JSON.parse(readFileSync(new URL('../catalog.sample.json', import.meta.url), 'utf8'));
 

@@ -1,7 +1,7 @@
 // `--test=streams` against the simulator: forbidden, missing and drifting streams are named; no value leaks.
 import {expect} from 'chai';
 import {type Simulator, startSimulator} from '../dev/simulator/server.js';
-import {streams} from '../src/streams.js';
+import {streams} from '../src/public-api/streams.js';
 import {runCli, tempFiles} from './support/cli.js';
 
 describe('--test=streams', function () {

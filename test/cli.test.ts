@@ -4,7 +4,7 @@ import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {Ajv} from 'ajv';
 import {expect} from 'chai';
-import {CONFIG_SCHEMA} from '../src/config.js';
+import {CONFIG_SCHEMA} from '../src/config/settings.js';
 import {runCli, tempFiles} from './support/cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));

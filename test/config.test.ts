@@ -2,10 +2,10 @@
 
 import {writeFileSync} from 'node:fs';
 import {expect} from 'chai';
-import {parseConfig} from '../src/config.js';
-import {configFromEnv, environmentWithDotEnv, loadConfig} from '../src/config-sources.js';
-import {resolveHost} from '../src/region.js';
-import {parseInstant} from '../src/time.js';
+import {parseConfig} from '../src/config/settings.js';
+import {configFromEnv, environmentWithDotEnv, loadConfig} from '../src/config/sources.js';
+import {resolveHost} from '../src/public-api/region.js';
+import {parseInstant} from '../src/shared/time.js';
 import {TOKEN} from './helpers.js';
 import {tempFiles} from './support/cli.js';
 

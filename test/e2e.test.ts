@@ -2,7 +2,7 @@
 import {expect} from 'chai';
 import singer from 'singer-node';
 import {type Simulator, startSimulator} from '../dev/simulator/server.js';
-import {streams} from '../src/streams.js';
+import {streams} from '../src/public-api/streams.js';
 import {runCli, stdoutLines, tempFiles} from './support/cli.js';
 import {expectedKeys} from './support/truth.js';
 

@@ -2,14 +2,14 @@
 import {readFileSync} from 'node:fs';
 import nock from 'nock';
 import singer from 'singer-node';
-import {type Selection, selectAll} from '../src/catalog.js';
-import {type Config, parseConfig} from '../src/config.js';
-import {createHttp} from '../src/http.js';
-import type {JsonObject} from '../src/json.js';
-import {createLogger, type Logger} from '../src/log.js';
-import {type SingerMessage, serialize} from '../src/singer.js';
-import {emptyState, type State} from '../src/state.js';
-import {sync} from '../src/sync.js';
+import {type Selection, selectAll} from '../src/singer/catalog.js';
+import {type Config, parseConfig} from '../src/config/settings.js';
+import {createHttp} from '../src/public-api/http.js';
+import type {JsonObject} from '../src/shared/json.js';
+import {createLogger, type Logger} from '../src/shared/log.js';
+import {type SingerMessage, serialize} from '../src/singer/messages.js';
+import {emptyState, type State} from '../src/singer/state.js';
+import {sync} from '../src/engine/sync.js';
 
 export const API = 'https://api.segmentapis.com';
 export const TOKEN = 'sgp_TEST_TOKEN_5f1a9c0d7e3b42';

@@ -1,7 +1,7 @@
 // The HTTP layer against exact nock sequences: retries, rate limits, timeouts, error classification, secrecy.
 import {expect} from 'chai';
 import nock from 'nock';
-import {createHttp, type HttpOptions} from '../src/http.js';
+import {createHttp, type HttpOptions} from '../src/public-api/http.js';
 import {API, memoryLogger, TOKEN} from './helpers.js';
 
 const OK = {data: {sources: [], pagination: {current: 'MA=='}}};

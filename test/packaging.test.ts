@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {expect} from 'chai';
 import {renderMeltanoYml} from '../dev/meltano-yml.js';
-import {SETTINGS} from '../src/config.js';
+import {SETTINGS} from '../src/config/settings.js';
 
 const root = new URL('..', import.meta.url).pathname;
 

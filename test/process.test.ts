@@ -1,7 +1,7 @@
 // The tap at the head of a pipe: backpressure, a target that dies, SIGINT/SIGTERM with a final STATE.
 import {expect} from 'chai';
 import {type Simulator, startSimulator} from '../dev/simulator/server.js';
-import {streams} from '../src/streams.js';
+import {streams} from '../src/public-api/streams.js';
 import {runCli, tempFiles} from './support/cli.js';
 import {expectedKeys} from './support/truth.js';
 

@@ -1,6 +1,6 @@
 // The server-window mirror: spend, learn from headers, wait for the reset, probe one request at a time.
 import {expect} from 'chai';
-import {createRateBudget, resetDelayMs, retryAfterMs} from '../src/rate-budget.js';
+import {createRateBudget, resetDelayMs, retryAfterMs} from '../src/public-api/rate-budget.js';
 
 const headers = (values: Record<string, string>) => ({
   get: (name: string) => values[name.toLowerCase()] ?? null,

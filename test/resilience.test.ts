@@ -1,7 +1,7 @@
 // Issue 4's acceptance run: a full sync through 20% failing responses and a 50-per-10-seconds rate limit.
 import {expect} from 'chai';
 import {type Simulator, startSimulator} from '../dev/simulator/server.js';
-import {streams} from '../src/streams.js';
+import {streams} from '../src/public-api/streams.js';
 import {runCli, tempFiles} from './support/cli.js';
 import {expectedKeys} from './support/truth.js';
 

@@ -1,7 +1,7 @@
 // Every stream through real HTTP (nock): envelope, pagination, transforms, keys, and Singer ordering.
 import {expect} from 'chai';
 import nock from 'nock';
-import {streams} from '../src/streams.js';
+import {streams} from '../src/public-api/streams.js';
 import {
   API,
   checkOrdering,

@@ -1,8 +1,8 @@
 // The engine: selection, state and resume, the usage month walk, the audit window, children, STATE rules.
 import {expect} from 'chai';
 import nock from 'nock';
-import {selectStreams} from '../src/catalog.js';
-import {emptyState, parseState} from '../src/state.js';
+import {selectStreams} from '../src/singer/catalog.js';
+import {emptyState, parseState} from '../src/singer/state.js';
 import {
   API,
   checkOrdering,

@@ -3,7 +3,7 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {expect} from 'chai';
 import {type Simulator, startSimulator} from '../../dev/simulator/server.js';
-import {type StreamDef, streams} from '../../src/streams.js';
+import {type StreamDef, streams} from '../../src/public-api/streams.js';
 import {runCli, tempFiles} from '../support/cli.js';
 import {
   checkTap,

@@ -2,7 +2,7 @@
 
 import type {Workspace} from '../../dev/simulator/types.js';
 import {listAll, usageMonths} from '../../dev/simulator/workspace.js';
-import {type StreamDef, streams} from '../../src/streams.js';
+import {type StreamDef, streams} from '../../src/public-api/streams.js';
 
 type Item = Record<string, unknown>;
 

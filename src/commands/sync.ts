@@ -1,18 +1,18 @@
 // One sync run wired to the process: stdout writer, signals, abort on a dead target, final STATE.
 
 import type {Writable} from 'node:stream';
-import {type Selection, selectAll, selectStreams} from './catalog.js';
-import {type Config, readJsonObject} from './config.js';
-import {InputError, InterruptedError} from './errors.js';
-import {createHttp} from './http.js';
-import type {Logger} from './log.js';
-import {createProgress} from './progress.js';
-import {resolveHost} from './region.js';
-import {serialize} from './singer.js';
-import {emptyState, parseState, type State} from './state.js';
-import {sync} from './sync.js';
-import {VERSION} from './version.js';
-import {createLineWriter} from './writer.js';
+import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
+import {type Config, readJsonObject} from '../config/settings.js';
+import {InputError, InterruptedError} from '../shared/errors.js';
+import {createHttp} from '../public-api/http.js';
+import type {Logger} from '../shared/log.js';
+import {createProgress} from '../engine/progress.js';
+import {resolveHost} from '../public-api/region.js';
+import {serialize} from '../singer/messages.js';
+import {emptyState, parseState, type State} from '../singer/state.js';
+import {sync} from '../engine/sync.js';
+import {VERSION} from '../shared/version.js';
+import {createLineWriter} from '../singer/writer.js';
 
 export interface RunFiles {
   catalog?: string;

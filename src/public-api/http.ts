@@ -1,9 +1,9 @@
 // The one HTTP layer: auth, region host, pacing (Bottleneck + server headers), timeouts, retries, error classification.
 import Bottleneck from 'bottleneck';
 import nodeFetch from 'node-fetch';
-import {ForbiddenError, HttpError, NetworkError} from './errors.js';
-import {isObject, type JsonObject} from './json.js';
-import type {Logger} from './log.js';
+import {ForbiddenError, HttpError, NetworkError} from '../shared/errors.js';
+import {isObject, type JsonObject} from '../shared/json.js';
+import type {Logger} from '../shared/log.js';
 import {
   createRateBudget,
   type HeaderReader,
@@ -11,7 +11,7 @@ import {
   resetDelayMs,
   retryAfterMs,
 } from './rate-budget.js';
-import {sleep} from './time.js';
+import {sleep} from '../shared/time.js';
 
 export type Query = Readonly<Record<string, string>>;
 

@@ -1,10 +1,10 @@
 // Loads schemas/<stream>.json once and compiles one strict validator per stream.
 import {readFileSync} from 'node:fs';
 import {Ajv, type ValidateFunction} from 'ajv';
-import {isObject, type JsonObject} from './json.js';
-import type {StreamDef} from './streams.js';
+import {isObject, type JsonObject} from '../shared/json.js';
+import type {StreamDef} from '../public-api/streams.js';
 
-const SCHEMA_DIR = new URL('../schemas/', import.meta.url);
+const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 
 export function loadSchema(name: string): JsonObject {
   return JSON.parse(readFileSync(new URL(`${name}.json`, SCHEMA_DIR), 'utf8')) as JsonObject;

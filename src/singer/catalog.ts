@@ -1,8 +1,8 @@
 // Discovery (registry + schemas → Singer catalog) and selection (input catalog → streams and fields to sync).
-import {InputError} from './errors.js';
-import {isObject, type JsonObject} from './json.js';
-import {loadSchema} from './schemas.js';
-import {streams as registry, type StreamDef} from './streams.js';
+import {InputError} from '../shared/errors.js';
+import {isObject, type JsonObject} from '../shared/json.js';
+import {loadSchema} from '../records/schemas.js';
+import {streams as registry, type StreamDef} from '../public-api/streams.js';
 
 export interface CatalogEntry {
   tap_stream_id: string;

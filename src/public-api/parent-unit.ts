@@ -1,11 +1,11 @@
 // A parent stream and its children: the parent is read once and feeds both its own records and each child.
-import {ForbiddenError, HttpError} from './errors.js';
+import {ForbiddenError, HttpError} from '../shared/errors.js';
 import {forbiddenAdvice} from './forbidden.js';
-import {isObject} from './json.js';
+import {isObject} from '../shared/json.js';
 import {pages} from './paginate.js';
 import {envelopeItems, pageOptions, pageRecords, readStream} from './reader.js';
-import type {EngineEvent, RunContext, StreamRun, Unit} from './run-context.js';
-import {iso} from './time.js';
+import type {EngineEvent, RunContext, StreamRun, Unit} from '../engine/context.js';
+import {iso} from '../shared/time.js';
 
 type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden';
 

@@ -1,6 +1,6 @@
 // Reading ajv errors: where in a record they point, and what the schema allows there; shared by validation and drift.
 import type {ErrorObject} from 'ajv';
-import {isObject, type JsonValue} from './json.js';
+import {isObject, type JsonValue} from '../shared/json.js';
 
 /** The value a JSON pointer (`/permissions/0/type`) points at, or undefined. */
 export function valueAt(root: JsonValue, pointer: string): JsonValue | undefined {

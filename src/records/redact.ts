@@ -1,5 +1,5 @@
 // Replaces credentials of other systems (write keys, secret-looking settings) inside records with a marker.
-import {isObject, type JsonObject, type JsonValue} from './json.js';
+import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 
 export const REDACTED = '[REDACTED]';
 

@@ -1,11 +1,11 @@
 // Reads one stream (or one parent's child list): pages → records → RECORD messages and bookmark events.
-import {ResponseShapeError} from './errors.js';
-import {isObject, type JsonObject, type JsonValue} from './json.js';
+import {ResponseShapeError} from '../shared/errors.js';
+import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 import {type PageOptions, pages} from './paginate.js';
-import type {EngineEvent, RunContext, StreamRun} from './run-context.js';
+import type {EngineEvent, RunContext, StreamRun} from '../engine/context.js';
 import type {StreamDef} from './streams.js';
-import {iso, parseInstant} from './time.js';
-import {planSlices, type Slice} from './windows.js';
+import {iso, parseInstant} from '../shared/time.js';
+import {planSlices, type Slice} from './slices.js';
 
 /**
  * Yields one batch per page. For incremental streams it also yields ADVANCE events: after each

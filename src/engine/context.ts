@@ -1,13 +1,13 @@
 // What one run shares between the engine's parts: config, HTTP, clock, and per-stream helpers.
-import type {Config} from './config.js';
-import type {Http} from './http.js';
-import type {JsonObject} from './json.js';
-import type {Logger} from './log.js';
+import type {Config} from '../config/settings.js';
+import type {Http} from '../public-api/http.js';
+import type {JsonObject} from '../shared/json.js';
+import type {Logger} from '../shared/log.js';
 import type {Progress} from './progress.js';
-import type {RecordShaper} from './records.js';
-import type {SingerMessage} from './singer.js';
-import type {State} from './state.js';
-import type {StreamDef} from './streams.js';
+import type {RecordShaper} from '../records/shaper.js';
+import type {SingerMessage} from '../singer/messages.js';
+import type {State} from '../singer/state.js';
+import type {StreamDef} from '../public-api/streams.js';
 
 export interface RunContext {
   readonly config: Config;

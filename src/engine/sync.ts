@@ -1,21 +1,21 @@
 // The sync engine: selected streams → units (a parent and its children) → merged batches of Singer messages.
 
-import type {Selection} from './catalog.js';
-import type {Config} from './config.js';
-import {InterruptedError} from './errors.js';
-import {createFlattener} from './flatten.js';
-import {guarded} from './forbidden.js';
-import type {Http} from './http.js';
-import type {Logger} from './log.js';
+import type {Selection} from '../singer/catalog.js';
+import type {Config} from '../config/settings.js';
+import {InterruptedError} from '../shared/errors.js';
+import {createFlattener} from '../singer/flatten.js';
+import {guarded} from '../public-api/forbidden.js';
+import type {Http} from '../public-api/http.js';
+import type {Logger} from '../shared/log.js';
 import {mergeConcurrent} from './merge.js';
-import {runParentUnit} from './parent-unit.js';
+import {runParentUnit} from '../public-api/parent-unit.js';
 import type {Progress} from './progress.js';
-import {readStream} from './reader.js';
-import {createRecordShaper} from './records.js';
-import type {EngineEvent, RunContext, StreamRun, Unit} from './run-context.js';
-import type {SingerMessage} from './singer.js';
-import {advanceBookmark, type State, setCurrentlySyncing, setParentProgress, stateValue} from './state.js';
-import {type StreamDef, streamByName} from './streams.js';
+import {readStream} from '../public-api/reader.js';
+import {createRecordShaper} from '../records/shaper.js';
+import type {EngineEvent, RunContext, StreamRun, Unit} from './context.js';
+import type {SingerMessage} from '../singer/messages.js';
+import {advanceBookmark, type State, setCurrentlySyncing, setParentProgress, stateValue} from '../singer/state.js';
+import {type StreamDef, streamByName} from '../public-api/streams.js';
 
 export interface SyncOptions {
   readonly selections: readonly Selection[];

@@ -1,6 +1,6 @@
 // What a 403 means for a stream: skip it with one warning naming the likely missing feature, or fail (strict_streams).
-import {ForbiddenError, type HttpError} from './errors.js';
-import type {EngineEvent, RunContext, StreamRun} from './run-context.js';
+import {ForbiddenError, type HttpError} from '../shared/errors.js';
+import type {EngineEvent, RunContext, StreamRun} from '../engine/context.js';
 import type {StreamDef} from './streams.js';
 
 /** Runs a stream; a 403 skips it with one WARN (unless strict_streams). Returns the streams that completed. */

@@ -1,5 +1,5 @@
 // The stream registry: every stream the tap reads, declared as data (path, envelope, keys, replication).
-import {isObject, type JsonObject, type JsonValue} from './json.js';
+import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 
 /** How an incremental stream turns its bookmark into requests (see windows.ts). */
 export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window';

@@ -1,13 +1,13 @@
 // Turns raw API items into the records a stream emits: reshape, convert, redact, validate, project.
 import type {ErrorObject} from 'ajv';
-import {RecordValidationError} from './errors.js';
-import {describe, isObject, type JsonObject, type JsonValue} from './json.js';
-import type {Logger} from './log.js';
+import {RecordValidationError} from '../shared/errors.js';
+import {describe, isObject, type JsonObject, type JsonValue} from '../shared/json.js';
+import type {Logger} from '../shared/log.js';
 import {redactRecord} from './redact.js';
 import {allowedTypes, fieldPath, valueAt} from './schema-errors.js';
 import {compileValidator, dateTimeFields} from './schemas.js';
-import type {StreamDef} from './streams.js';
-import {toIsoUtc} from './time.js';
+import type {StreamDef} from '../public-api/streams.js';
+import {toIsoUtc} from '../shared/time.js';
 
 export interface ShaperOptions {
   readonly def: StreamDef;

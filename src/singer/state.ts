@@ -1,7 +1,7 @@
 // Singer state: parse an input state file, read and advance bookmarks (never backwards), pure functions.
-import {InputError} from './errors.js';
-import {isObject, type JsonObject, type JsonValue} from './json.js';
-import {parseInstant} from './time.js';
+import {InputError} from '../shared/errors.js';
+import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
+import {parseInstant} from '../shared/time.js';
 
 export interface Bookmark {
   /** Incremental streams: the replication key and the highest value fully emitted. */

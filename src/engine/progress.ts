@@ -1,7 +1,7 @@
 // Progress on stderr: a live line per run on a terminal, periodic INFO lines otherwise. Never stdout.
-import type {HttpStats} from './http.js';
-import type {Logger} from './log.js';
-import type {StreamRun} from './run-context.js';
+import type {HttpStats} from '../public-api/http.js';
+import type {Logger} from '../shared/log.js';
+import type {StreamRun} from './context.js';
 
 export interface Progress {
   start(run: StreamRun): void;

@@ -1,9 +1,9 @@
 // Compares records with their stream's schema and describes the differences by field name and type name only.
 import type {ErrorObject} from 'ajv';
-import type {JsonObject, JsonValue} from './json.js';
+import type {JsonObject, JsonValue} from '../shared/json.js';
 import {allowedTypes, fieldPath, valueAt} from './schema-errors.js';
 import {compileValidator} from './schemas.js';
-import type {StreamDef} from './streams.js';
+import type {StreamDef} from '../public-api/streams.js';
 
 export interface TypeMismatch {
   field: string;

@@ -1,5 +1,5 @@
 // Singer message shapes and their one-line wire form (the only place wire names are spelled).
-import type {JsonObject} from './json.js';
+import type {JsonObject} from '../shared/json.js';
 
 export type SingerMessage =
   | {

@@ -1,8 +1,8 @@
 // --about output in the Meltano SDK shapes: JSON, Markdown, and plain text.
-import {discover} from './catalog.js';
-import {CONFIG_SCHEMA, SETTINGS} from './config.js';
-import {envName} from './config-sources.js';
-import {DESCRIPTION, NAME, VERSION} from './version.js';
+import {discover} from '../singer/catalog.js';
+import {CONFIG_SCHEMA, SETTINGS} from '../config/settings.js';
+import {envName} from '../config/sources.js';
+import {DESCRIPTION, NAME, VERSION} from '../shared/version.js';
 
 export const CAPABILITIES = [
   'about',

@@ -1,5 +1,5 @@
 // Meltano-style schema flattening: nested objects become parent__child columns, deeper values JSON strings.
-import {isObject, type JsonObject, type JsonValue} from './json.js';
+import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 
 interface Column {
   readonly name: string;

@@ -1,6 +1,6 @@
 // Writes Singer lines to stdout in batches, waiting for 'drain' (backpressure) and surfacing EPIPE.
 import type {Writable} from 'node:stream';
-import {PipeClosedError} from './errors.js';
+import {PipeClosedError} from '../shared/errors.js';
 
 export interface LineWriter {
   /** Resolves once the chunk is accepted (immediately, or after 'drain'); rejects when the pipe closed. */

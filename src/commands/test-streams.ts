@@ -1,17 +1,17 @@
 // `--test=streams`: one page per stream (children: their first parent) → readable?, records seen, schema drift.
-import type {Selection} from './catalog.js';
-import type {Config} from './config.js';
-import {createDriftCheck, type Drift} from './drift.js';
-import {ForbiddenError, HttpError, TapError} from './errors.js';
-import type {Http} from './http.js';
-import {isObject, type JsonValue} from './json.js';
-import {silentLogger} from './log.js';
-import {pages} from './paginate.js';
-import {envelopeItems, fillPath, pageOptions} from './reader.js';
-import {createRecordPreparer} from './records.js';
-import {type StreamDef, streamByName} from './streams.js';
-import {DAY_MS} from './time.js';
-import {planSlices} from './windows.js';
+import type {Selection} from '../singer/catalog.js';
+import type {Config} from '../config/settings.js';
+import {createDriftCheck, type Drift} from '../records/drift.js';
+import {ForbiddenError, HttpError, TapError} from '../shared/errors.js';
+import type {Http} from '../public-api/http.js';
+import {isObject, type JsonValue} from '../shared/json.js';
+import {silentLogger} from '../shared/log.js';
+import {pages} from '../public-api/paginate.js';
+import {envelopeItems, fillPath, pageOptions} from '../public-api/reader.js';
+import {createRecordPreparer} from '../records/shaper.js';
+import {type StreamDef, streamByName} from '../public-api/streams.js';
+import {DAY_MS} from '../shared/time.js';
+import {planSlices} from '../public-api/slices.js';
 
 export interface StreamCheck extends Drift {
   stream: string;

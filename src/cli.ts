@@ -2,15 +2,17 @@
 // The command line: argv → discover, about, test or sync; the only top-level catch and the only exit.
 import meow from 'meow';
 import {aboutJson, aboutMarkdown, aboutText} from './commands/about.js';
-import {discover} from './singer/catalog.js';
+import {ALL_STREAMS} from './commands/sources.js';
+import {loadSelections, runSync} from './commands/sync.js';
 import {connectionTest} from './commands/test-connection.js';
 import {allGood, checkStreams, renderTable} from './commands/test-streams.js';
 import type {Config} from './config/settings.js';
 import {loadConfig} from './config/sources.js';
+import {httpFor} from './public-api/client.js';
 import {InterruptedError, PipeClosedError, TapError, UsageError} from './shared/errors.js';
 import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './shared/log.js';
-import {httpFor, loadSelections, runSync} from './commands/sync.js';
 import {NAME, VERSION} from './shared/version.js';
+import {discover} from './singer/catalog.js';
 
 const help = `
   Usage
@@ -37,7 +39,11 @@ const help = `
 `;
 
 // Module-level so that even the last-resort handler below scrubs the token.
-let log: Logger = createLogger();
+let log: Logger = createLogger(stderrLog());
+
+function stderrLog() {
+  return {write: (line: string) => process.stderr.write(line), pid: process.pid};
+}
 
 async function main(): Promise<number> {
   const cli = meow(help, {
@@ -59,7 +65,7 @@ async function main(): Promise<number> {
     },
   });
   const {flags} = cli;
-  log = createLogger({level: logLevel(flags.logLevel), format: logFormat(flags.logFormat)});
+  log = createLogger({...stderrLog(), level: logLevel(flags.logLevel), format: logFormat(flags.logFormat)});
   try {
     const unknown = unknownFlag(process.argv.slice(2));
     if (unknown) throw new UsageError(`unknown option ${unknown}`);
@@ -69,7 +75,7 @@ async function main(): Promise<number> {
     const sources = flags.config ?? [];
     if (flags.discover) {
       // Meltano runs discovery before every run; it must not need a token, the network, or a valid config.
-      return print(`${JSON.stringify(discover(), null, 2)}\n`);
+      return print(`${JSON.stringify(discover(ALL_STREAMS), null, 2)}\n`);
     }
     if (sources.length === 0) throw new UsageError('--config is required to sync or test');
     const config = loadConfig(sources, process.env);

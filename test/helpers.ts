@@ -2,14 +2,17 @@
 import {readFileSync} from 'node:fs';
 import nock from 'nock';
 import singer from 'singer-node';
-import {type Selection, selectAll} from '../src/singer/catalog.js';
 import {type Config, parseConfig} from '../src/config/settings.js';
+import {sync} from '../src/engine/sync.js';
+import {httpOptionsFrom} from '../src/public-api/client.js';
 import {createHttp} from '../src/public-api/http.js';
+import {createPublicApiSource} from '../src/public-api/source.js';
+import {streams} from '../src/public-api/streams.js';
 import type {JsonObject} from '../src/shared/json.js';
 import {createLogger, type Logger} from '../src/shared/log.js';
+import {type Selection, selectAll} from '../src/singer/catalog.js';
 import {type SingerMessage, serialize} from '../src/singer/messages.js';
 import {emptyState, type State} from '../src/singer/state.js';
-import {sync} from '../src/engine/sync.js';
 
 export const API = 'https://api.segmentapis.com';
 export const TOKEN = 'sgp_TEST_TOKEN_5f1a9c0d7e3b42';
@@ -47,7 +50,7 @@ export interface RunResult {
 }
 
 export function selections(...names: string[]): Selection[] {
-  return selectAll().filter((s) => names.includes(s.def.name));
+  return selectAll(streams).filter((s) => names.includes(s.def.name));
 }
 
 /** Runs the engine in-process over real HTTP (nock intercepts it) and parses every line with singer-node. */
@@ -60,17 +63,7 @@ export async function runSync(options: {
 }): Promise<RunResult> {
   const config = options.config ?? testConfig();
   const log = options.log ?? memoryLogger();
-  const http = createHttp({
-    baseUrl: API,
-    token: TOKEN,
-    userAgent: 'tap-segment/test',
-    timeoutMs: 2000,
-    maxRetries: config.max_retries,
-    backoffBaseMs: config.backoff_base_ms,
-    backoffMaxMs: config.backoff_max_ms,
-    requestsPerMinute: config.requests_per_minute,
-    log,
-  });
+  const http = createHttp({...httpOptionsFrom(config, log), userAgent: 'tap-segment/test', timeoutMs: 2000});
   const messages: SingerMessage[] = [];
   const lines: string[] = [];
   const now = options.now;
@@ -78,7 +71,7 @@ export async function runSync(options: {
     selections: options.selections,
     state: options.state ?? emptyState(),
     config,
-    http,
+    sources: [createPublicApiSource(http)],
     log,
     ...(now ? {now: () => now} : {}),
   })) {

@@ -1,9 +1,9 @@
 // Output options and observability: flattening, ACTIVATE_VERSION, metrics lines, progress, JSON logs.
 import {expect} from 'chai';
-import {createFlattener} from '../src/singer/flatten.js';
-import {createLogger} from '../src/shared/log.js';
-import {createProgress} from '../src/engine/progress.js';
 import type {StreamRun} from '../src/engine/context.js';
+import {createProgress} from '../src/engine/progress.js';
+import {createLogger} from '../src/shared/log.js';
+import {createFlattener} from '../src/singer/flatten.js';
 import {parseState} from '../src/singer/state.js';
 import {
   fixture,

@@ -1,7 +1,8 @@
 // Secrets: credentials of other systems are redacted in records; the API token appears in no output at any level.
 import {expect} from 'chai';
 import {type Simulator, startSimulator} from '../dev/simulator/server.js';
-import {isSecretKey, REDACTED, redactRecord} from '../src/records/redact.js';
+import {isSecretKey, redactRecord} from '../src/records/redact.js';
+import {REDACTED} from '../src/shared/redaction.js';
 import {runCli, tempFiles} from './support/cli.js';
 
 describe('redaction of secrets inside records', () => {

@@ -1,6 +1,7 @@
 // The engine: selection, state and resume, the usage month walk, the audit window, children, STATE rules.
 import {expect} from 'chai';
 import nock from 'nock';
+import {streams} from '../src/public-api/streams.js';
 import {selectStreams} from '../src/singer/catalog.js';
 import {emptyState, parseState} from '../src/singer/state.js';
 import {
@@ -45,7 +46,7 @@ const usagePage = (rows: {timestamp: string; apiCalls: string}[]) => ({
 describe('sync engine', () => {
   it('makes no request for an unselected stream', async () => {
     const scope = nockPages('/sources', 'sources');
-    const chosen = selectStreams(catalogWith({sources: {}}), 'catalog.json');
+    const chosen = selectStreams(catalogWith({sources: {}}), 'catalog.json', streams);
     const result = await runSync({selections: chosen});
     scope.done();
     expect(
@@ -58,6 +59,7 @@ describe('sync engine', () => {
     const chosen = selectStreams(
       catalogWith({sources: {fields: {settings: false, writeKeys: false, id: false}}}),
       'c.json',
+      streams,
     );
     const result = await runSync({selections: chosen});
     scope.done();
@@ -85,7 +87,10 @@ describe('sync engine', () => {
     };
     roles.metadata = [];
     roles.schema.selected = 'true';
-    expect(selectStreams(catalog, 'c.json').map((s) => s.def.name)).to.deep.equal(['users', 'roles']);
+    expect(selectStreams(catalog, 'c.json', streams).map((s) => s.def.name)).to.deep.equal([
+      'users',
+      'roles',
+    ]);
   });
 
   it('emits every record with the same keys in schema order, null when absent', async () => {

@@ -1,8 +1,10 @@
 // --about output in the Meltano SDK shapes: JSON, Markdown, and plain text.
-import {discover} from '../singer/catalog.js';
+
 import {CONFIG_SCHEMA, SETTINGS} from '../config/settings.js';
 import {envName} from '../config/sources.js';
 import {DESCRIPTION, NAME, VERSION} from '../shared/version.js';
+import {discover} from '../singer/catalog.js';
+import {ALL_STREAMS} from './sources.js';
 
 export const CAPABILITIES = [
   'about',
@@ -24,7 +26,7 @@ export function aboutJson(): Record<string, unknown> {
     supported_python_versions: null,
     capabilities: CAPABILITIES,
     settings: {...CONFIG_SCHEMA, required: ['api_token']},
-    streams: discover().streams.map((s) => ({
+    streams: discover(ALL_STREAMS).streams.map((s) => ({
       name: s.stream,
       key_properties: s.key_properties,
       replication_method: s.replication_method,

@@ -1,18 +1,18 @@
 // One sync run wired to the process: stdout writer, signals, abort on a dead target, final STATE.
 
 import type {Writable} from 'node:stream';
-import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
 import {type Config, readJsonObject} from '../config/settings.js';
-import {InputError, InterruptedError} from '../shared/errors.js';
-import {createHttp} from '../public-api/http.js';
-import type {Logger} from '../shared/log.js';
 import {createProgress} from '../engine/progress.js';
-import {resolveHost} from '../public-api/region.js';
+import {sync} from '../engine/sync.js';
+import {httpFor} from '../public-api/client.js';
+import {createPublicApiSource} from '../public-api/source.js';
+import {InputError, InterruptedError} from '../shared/errors.js';
+import type {Logger} from '../shared/log.js';
+import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
 import {serialize} from '../singer/messages.js';
 import {emptyState, parseState, type State} from '../singer/state.js';
-import {sync} from '../engine/sync.js';
-import {VERSION} from '../shared/version.js';
 import {createLineWriter} from '../singer/writer.js';
+import {ALL_STREAMS} from './sources.js';
 
 export interface RunFiles {
   catalog?: string;
@@ -20,15 +20,17 @@ export interface RunFiles {
 }
 
 export function loadSelections(files: RunFiles): Selection[] {
-  return files.catalog ? selectStreams(readJsonObject(files.catalog, 'catalog'), files.catalog) : selectAll();
+  return files.catalog
+    ? selectStreams(readJsonObject(files.catalog, 'catalog'), files.catalog, ALL_STREAMS)
+    : selectAll(ALL_STREAMS);
 }
 
-export function loadState(files: RunFiles): State {
+function loadState(files: RunFiles): State {
   return files.state ? parseState(readJsonObject(files.state, 'state'), files.state) : emptyState();
 }
 
 /** An incremental stream with no bookmark starts at start_date, so it needs one. */
-export function requireStartDate(config: Config, selections: readonly Selection[], state: State): void {
+function requireStartDate(config: Config, selections: readonly Selection[], state: State): void {
   if (config.start_date !== undefined) return;
   const missing = selections
     .filter((s) => s.def.replicationKey && !state.bookmarks[s.def.name]?.replication_key_value)
@@ -39,24 +41,6 @@ export function requireStartDate(config: Config, selections: readonly Selection[
         'add e.g. "start_date": "2024-01-01" to the config, or deselect those streams',
     );
   }
-}
-
-export function httpFor(config: Config, log: Logger, signal?: AbortSignal) {
-  if (!config.api_token) {
-    throw new InputError('config: api_token is required to read the API; add your Segment Public API token');
-  }
-  return createHttp({
-    baseUrl: resolveHost(config.region, config.base_url),
-    token: config.api_token,
-    userAgent: config.user_agent ?? `tap-segment/${VERSION}`,
-    timeoutMs: config.request_timeout * 1000,
-    maxRetries: config.max_retries,
-    backoffBaseMs: config.backoff_base_ms,
-    backoffMaxMs: config.backoff_max_ms,
-    requestsPerMinute: config.requests_per_minute,
-    log,
-    ...(signal ? {signal} : {}),
-  });
 }
 
 /**
@@ -84,7 +68,7 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
       selections,
       state,
       config,
-      http,
+      sources: [createPublicApiSource(http)],
       log,
       signal: controller.signal,
       progress,

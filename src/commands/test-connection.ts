@@ -1,10 +1,10 @@
 // `--test`: one cheap authenticated request (GET /) and a plain verdict on the token, region and network.
 import type {Config} from '../config/settings.js';
+import {httpFor} from '../public-api/client.js';
+import {resolveHost} from '../public-api/region.js';
 import {NetworkError, TapError} from '../shared/errors.js';
 import {isObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
-import {resolveHost} from '../public-api/region.js';
-import {httpFor} from './sync.js';
 
 /** Resolves with the workspace name on success; throws a TapError whose message says what to fix. */
 export async function connectionTest(config: Config, log: Logger): Promise<string> {

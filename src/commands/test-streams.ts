@@ -1,17 +1,19 @@
 // `--test=streams`: one page per stream (children: their first parent) → readable?, records seen, schema drift.
-import type {Selection} from '../singer/catalog.js';
+
 import type {Config} from '../config/settings.js';
+import type {Http} from '../public-api/http.js';
+import {pages} from '../public-api/paginate.js';
+import {createRecordPreparer} from '../public-api/prepare.js';
+import {envelopeItems, fillPath, pageOptions} from '../public-api/reader.js';
+import {planSlices} from '../public-api/slices.js';
+import {apiDef} from '../public-api/source.js';
+import {type StreamDef, streamByName} from '../public-api/streams.js';
 import {createDriftCheck, type Drift} from '../records/drift.js';
 import {ForbiddenError, HttpError, TapError} from '../shared/errors.js';
-import type {Http} from '../public-api/http.js';
 import {isObject, type JsonValue} from '../shared/json.js';
 import {silentLogger} from '../shared/log.js';
-import {pages} from '../public-api/paginate.js';
-import {envelopeItems, fillPath, pageOptions} from '../public-api/reader.js';
-import {createRecordPreparer} from '../records/shaper.js';
-import {type StreamDef, streamByName} from '../public-api/streams.js';
 import {DAY_MS} from '../shared/time.js';
-import {planSlices} from '../public-api/slices.js';
+import type {Selection} from '../singer/catalog.js';
 
 export interface StreamCheck extends Drift {
   stream: string;
@@ -44,7 +46,9 @@ export async function checkStreams(
     return firstPage(def, deps, fillPath(def, parentId), slice?.query ?? {});
   };
   const results: StreamCheck[] = [];
-  for (const {def, schema} of selections) {
+  for (const selection of selections) {
+    const {schema} = selection;
+    const def = apiDef(selection.def);
     const check = createDriftCheck(def, schema);
     const prepare = createRecordPreparer(def, schema);
     const result: StreamCheck = {stream: def.name, readable: 'yes', records_seen: 0, ...check.result()};

@@ -1,9 +1,9 @@
 // The config file: its JSON Schema (also the --about settings), loading, validation and defaults.
 import {readFileSync} from 'node:fs';
 import {Ajv, type ErrorObject} from 'ajv';
+import {resolveHost} from '../public-api/region.js';
 import {InputError, UsageError} from '../shared/errors.js';
 import {describe} from '../shared/json.js';
-import {resolveHost} from '../public-api/region.js';
 import {parseInstant} from '../shared/time.js';
 
 export interface Config {

@@ -1,8 +1,8 @@
 // Where config comes from: one or more --config files merged left to right, and `--config ENV` (TAP_SEGMENT_*).
 import {existsSync, readFileSync} from 'node:fs';
 import {parseEnv} from 'node:util';
-import {type Config, parseConfig, readJsonObject, SETTINGS} from './settings.js';
 import {InputError} from '../shared/errors.js';
+import {type Config, parseConfig, readJsonObject, SETTINGS} from './settings.js';
 
 export const ENV_PREFIX = 'TAP_SEGMENT_';
 

@@ -1,17 +1,15 @@
-// What one run shares between the engine's parts: config, HTTP, clock, and per-stream helpers.
+// What one run shares between the engine's parts and the sources: config, clock, state, and per-stream helpers.
 import type {Config} from '../config/settings.js';
-import type {Http} from '../public-api/http.js';
+import type {RecordShaper} from '../records/shaper.js';
 import type {JsonObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
-import type {Progress} from './progress.js';
-import type {RecordShaper} from '../records/shaper.js';
+import type {StreamSpec} from '../singer/catalog.js';
 import type {SingerMessage} from '../singer/messages.js';
 import type {State} from '../singer/state.js';
-import type {StreamDef} from '../public-api/streams.js';
+import type {Progress} from './progress.js';
 
 export interface RunContext {
   readonly config: Config;
-  readonly http: Http;
   readonly log: Logger;
   /** The state the run started from (bookmarks are read from it, never written). */
   readonly state: State;
@@ -23,7 +21,7 @@ export interface RunContext {
 
 /** One selected stream during a run: its compiled helpers and its counters. */
 export interface StreamRun {
-  readonly def: StreamDef;
+  readonly def: StreamSpec;
   /** The schema sent downstream: selected fields, flattened when enabled. */
   readonly schema: JsonObject;
   /** Raw API item → validated, projected records. */
@@ -42,11 +40,3 @@ export type EngineEvent =
   | {type: 'ADVANCE'; stream: string; key: string; value: string}
   | {type: 'PARENT_DONE'; stream: string; parentId: string | undefined}
   | {type: 'UNIT'; name: string; active: boolean};
-
-/** A parent stream (selected or not) with its selected children, or one standalone stream. */
-export interface Unit {
-  readonly name: string;
-  readonly root?: StreamRun;
-  readonly rootDef: StreamDef;
-  readonly children: StreamRun[];
-}

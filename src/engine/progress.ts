@@ -1,11 +1,22 @@
 // Progress on stderr: a live line per run on a terminal, periodic INFO lines otherwise. Never stdout.
-import type {HttpStats} from '../public-api/http.js';
 import type {Logger} from '../shared/log.js';
-import type {StreamRun} from './context.js';
+
+/** What progress reads of a running stream (a StreamRun has it). */
+export interface ProgressRun {
+  readonly def: {readonly name: string};
+  readonly records: number;
+  readonly pages: number;
+}
+
+/** What progress reads of the run's requests, whichever source makes them. */
+export interface RequestStats {
+  readonly requests: number;
+  readonly waitedMs: number;
+}
 
 export interface Progress {
-  start(run: StreamRun): void;
-  finish(run: StreamRun): void;
+  start(run: ProgressRun): void;
+  finish(run: ProgressRun): void;
   stop(): void;
 }
 
@@ -13,7 +24,7 @@ export interface ProgressOptions {
   log: Logger;
   /** True when stderr is a terminal: redraw one status line in place. */
   tty: boolean;
-  stats: () => HttpStats;
+  stats: () => RequestStats;
   intervalMs?: number;
   now?: () => number;
 }
@@ -22,7 +33,7 @@ export function createProgress(options: ProgressOptions): Progress {
   const {log, tty, stats} = options;
   const now = options.now ?? Date.now;
   const started = now();
-  const active = new Set<StreamRun>();
+  const active = new Set<ProgressRun>();
   let done = 0;
 
   const render = (): string => {

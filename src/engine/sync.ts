@@ -1,27 +1,29 @@
-// The sync engine: selected streams → units (a parent and its children) → merged batches of Singer messages.
-
-import type {Selection} from '../singer/catalog.js';
+// The sync engine: selected streams → each source's groups → merged batches of Singer messages and STATE.
 import type {Config} from '../config/settings.js';
-import {InterruptedError} from '../shared/errors.js';
-import {createFlattener} from '../singer/flatten.js';
-import {guarded} from '../public-api/forbidden.js';
-import type {Http} from '../public-api/http.js';
-import type {Logger} from '../shared/log.js';
-import {mergeConcurrent} from './merge.js';
-import {runParentUnit} from '../public-api/parent-unit.js';
-import type {Progress} from './progress.js';
-import {readStream} from '../public-api/reader.js';
 import {createRecordShaper} from '../records/shaper.js';
-import type {EngineEvent, RunContext, StreamRun, Unit} from './context.js';
+import {InterruptedError} from '../shared/errors.js';
+import type {Logger} from '../shared/log.js';
+import type {Selection} from '../singer/catalog.js';
+import {createFlattener} from '../singer/flatten.js';
 import type {SingerMessage} from '../singer/messages.js';
-import {advanceBookmark, type State, setCurrentlySyncing, setParentProgress, stateValue} from '../singer/state.js';
-import {type StreamDef, streamByName} from '../public-api/streams.js';
+import {
+  advanceBookmark,
+  type State,
+  setCurrentlySyncing,
+  setParentProgress,
+  stateValue,
+} from '../singer/state.js';
+import type {EngineEvent, RunContext, StreamRun} from './context.js';
+import {mergeConcurrent} from './merge.js';
+import type {Progress} from './progress.js';
+import type {Source, StreamGroup} from './source.js';
 
 export interface SyncOptions {
   readonly selections: readonly Selection[];
   readonly state: State;
   readonly config: Config;
-  readonly http: Http;
+  /** Every source of the run; each selection belongs to the source whose streams include it. */
+  readonly sources: readonly Source[];
   readonly log: Logger;
   readonly now?: () => number;
   /** Aborted by SIGINT/SIGTERM (the reason is an InterruptedError) or a dead target. */
@@ -36,11 +38,13 @@ export interface SyncOptions {
  */
 export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[]> {
   const now = options.now ?? Date.now;
-  const ctx: RunContext = {...options, signpost: now(), now};
+  const {sources, ...shared} = options;
+  const ctx: RunContext = {...shared, signpost: now(), now};
   let state = options.state;
   let lastState = '';
   const active: string[] = [];
-  const units = orderUnits(planUnits(options.selections, ctx), state.currently_syncing);
+  const planned = planGroups(options.selections, sources, ctx);
+  const groups = orderGroups(planned, state.currently_syncing);
   const started = now();
 
   const stateMessage = (): SingerMessage[] => {
@@ -51,10 +55,10 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
     return [{type: 'STATE', value}];
   };
 
-  const sources = units.map((unit) => () => runUnit(unit, ctx));
+  const readers = groups.map((group) => () => runGroup(group.source, group.group, ctx));
   const interrupted = (): boolean => options.signal?.reason instanceof InterruptedError;
   try {
-    for await (const events of mergeConcurrent(sources, options.config.max_parallel_streams)) {
+    for await (const events of mergeConcurrent(readers, options.config.max_parallel_streams)) {
       const out: SingerMessage[] = [];
       for (const event of events) {
         switch (event.type) {
@@ -84,12 +88,13 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
   }
   if (interrupted()) {
     // Everything yielded so far is covered; currently_syncing stays so the next run resumes here.
+    // Forget the last STATE so this one goes out even if unchanged: STATE is always the last line.
     lastState = '';
     yield stateMessage();
     throw options.signal?.reason;
   }
   state = setCurrentlySyncing(state, null);
-  lastState = '';
+  lastState = ''; // the final STATE is always the last line, even when unchanged
   yield stateMessage();
   options.log.metric({
     type: 'timer',
@@ -99,30 +104,37 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
   });
 }
 
-function planUnits(selections: readonly Selection[], ctx: RunContext): Unit[] {
-  const units = new Map<string, {root?: StreamRun; rootDef: StreamDef; children: StreamRun[]}>();
-  for (const selection of selections) {
-    const run = createRun(selection, ctx);
-    const parentName = selection.def.parent?.stream;
-    const rootDef = parentName ? streamByName(parentName) : selection.def;
-    if (!rootDef) throw new Error(`stream ${selection.def.name} names an unknown parent ${parentName}`);
-    const unit = units.get(rootDef.name) ?? {rootDef, children: []};
-    if (parentName) unit.children.push(run);
-    else unit.root = run;
-    units.set(rootDef.name, unit);
-  }
-  return [...units.entries()].map(([name, unit]) => ({name, ...unit}));
+interface PlannedGroup {
+  readonly source: Source;
+  readonly group: StreamGroup;
 }
 
-/** An interrupted run's unit goes first, so a resumed run finishes what the last one was doing. */
-function orderUnits(units: Unit[], currentlySyncing: string | null): Unit[] {
-  const index = units.findIndex(
-    (u) => u.name === currentlySyncing || u.children.some((c) => c.def.name === currentlySyncing),
+/** Each selection goes to the source that has its stream; each source groups its own. */
+function planGroups(
+  selections: readonly Selection[],
+  sources: readonly Source[],
+  ctx: RunContext,
+): PlannedGroup[] {
+  const owner = (selection: Selection): Source => {
+    const source = sources.find((s) => s.streams.includes(selection.def));
+    if (!source) throw new Error(`no source reads stream ${selection.def.name}`);
+    return source;
+  };
+  return sources.flatMap((source) => {
+    const runs = selections.filter((s) => owner(s) === source).map((s) => createRun(s, source, ctx));
+    return runs.length > 0 ? source.plan(runs).map((group) => ({source, group})) : [];
+  });
+}
+
+/** An interrupted run's group goes first, so a resumed run finishes what the last one was doing. */
+function orderGroups(groups: PlannedGroup[], currentlySyncing: string | null): PlannedGroup[] {
+  const index = groups.findIndex(
+    ({group}) => group.name === currentlySyncing || group.runs.some((r) => r.def.name === currentlySyncing),
   );
-  return index <= 0 ? units : [...units.slice(index), ...units.slice(0, index)];
+  return index <= 0 ? groups : [...groups.slice(index), ...groups.slice(0, index)];
 }
 
-function createRun(selection: Selection, ctx: RunContext): StreamRun {
+function createRun(selection: Selection, source: Source, ctx: RunContext): StreamRun {
   const {config, log} = ctx;
   const flattener = config.flattening_enabled
     ? createFlattener(selection.schema, config.flattening_max_depth)
@@ -130,7 +142,12 @@ function createRun(selection: Selection, ctx: RunContext): StreamRun {
   const fullTable = !selection.def.replicationKey;
   return {
     def: selection.def,
-    shape: createRecordShaper({...selection, redact: config.redact_secrets, log}),
+    shape: createRecordShaper({
+      ...selection,
+      redact: config.redact_secrets,
+      log,
+      prepare: source.preparer(selection.def, selection.schema),
+    }),
     output: flattener ? (record) => flattener.record(record) : (record) => record,
     schema: flattener ? flattener.schema : selection.schema,
     version: config.emit_activate_version && fullTable ? {version: ctx.signpost} : {},
@@ -139,17 +156,14 @@ function createRun(selection: Selection, ctx: RunContext): StreamRun {
   };
 }
 
-async function* runUnit(unit: Unit, ctx: RunContext): AsyncGenerator<EngineEvent[]> {
-  const runs = [...(unit.root ? [unit.root] : []), ...unit.children];
+async function* runGroup(source: Source, group: StreamGroup, ctx: RunContext): AsyncGenerator<EngineEvent[]> {
+  const {runs} = group;
   const started = ctx.now();
-  yield [{type: 'UNIT', name: unit.name, active: true}, ...runs.map(schemaMessage)];
+  yield [{type: 'UNIT', name: group.name, active: true}, ...runs.map(schemaMessage)];
   for (const run of runs) ctx.progress?.start(run);
-  ctx.log.info(
-    `stream ${unit.name}: starting${unit.children.length ? ` with ${unit.children.map((c) => c.def.name).join(', ')}` : ''}`,
-  );
-  const completed = unit.children.length
-    ? yield* runParentUnit(unit, ctx)
-    : yield* guarded(unit.root as StreamRun, ctx, readStream(unit.root as StreamRun, ctx));
+  const others = runs.filter((r) => r.def.name !== group.name).map((r) => r.def.name);
+  ctx.log.info(`stream ${group.name}: starting${others.length ? ` with ${others.join(', ')}` : ''}`);
+  const completed = yield* source.read(group, ctx);
   const finished: EngineEvent[] = [];
   for (const run of runs) {
     if (run.version.version !== undefined && completed.has(run.def.name)) {
@@ -168,9 +182,9 @@ async function* runUnit(unit: Unit, ctx: RunContext): AsyncGenerator<EngineEvent
     type: 'timer',
     metric: 'sync_duration',
     value: (ctx.now() - started) / 1000,
-    tags: {endpoint: unit.name},
+    tags: {endpoint: group.name},
   });
-  yield [...finished, {type: 'UNIT', name: unit.name, active: false}];
+  yield [...finished, {type: 'UNIT', name: group.name, active: false}];
 }
 
 function schemaMessage(run: StreamRun): SingerMessage {

@@ -4,6 +4,8 @@ import nodeFetch from 'node-fetch';
 import {ForbiddenError, HttpError, NetworkError} from '../shared/errors.js';
 import {isObject, type JsonObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
+import {REDACTED} from '../shared/redaction.js';
+import {sleep} from '../shared/time.js';
 import {
   createRateBudget,
   type HeaderReader,
@@ -11,7 +13,6 @@ import {
   resetDelayMs,
   retryAfterMs,
 } from './rate-budget.js';
-import {sleep} from '../shared/time.js';
 
 export type Query = Readonly<Record<string, string>>;
 
@@ -300,6 +301,6 @@ function networkReason(error: unknown, timeoutMs: number, token: string): string
     return `no complete response within ${timeoutMs / 1000} s`;
   // Libraries may quote the whole request, headers included: keep the first line, cut before any dump, drop the token.
   const firstLine = (e.message ?? '').split('\n')[0] ?? '';
-  const detail = (firstLine.split(/\s[{[]/)[0] ?? '').split(token).join('[REDACTED]').slice(0, 200);
+  const detail = (firstLine.split(/\s[{[]/)[0] ?? '').split(token).join(REDACTED).slice(0, 200);
   return `network error ${e.code ?? e.type ?? e.name ?? ''}${detail ? `: ${detail}` : ''}`;
 }

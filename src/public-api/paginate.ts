@@ -1,7 +1,7 @@
 // Cursor pagination over one endpoint (data.pagination.next); knows nothing about retries.
 import {ResponseShapeError} from '../shared/errors.js';
-import type {GetJson, Query, RequestOptions} from './http.js';
 import {isObject, type JsonObject} from '../shared/json.js';
+import type {GetJson, Query, RequestOptions} from './http.js';
 
 export interface PageOptions extends RequestOptions {
   readonly pageSize: number;

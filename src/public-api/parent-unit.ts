@@ -1,16 +1,17 @@
 // A parent stream and its children: the parent is read once and feeds both its own records and each child.
-import {ForbiddenError, HttpError} from '../shared/errors.js';
-import {forbiddenAdvice} from './forbidden.js';
+import type {EngineEvent} from '../engine/context.js';
+import {HttpError} from '../shared/errors.js';
 import {isObject} from '../shared/json.js';
+import {iso} from '../shared/time.js';
+import {forbiddenWarning} from './forbidden.js';
 import {pages} from './paginate.js';
 import {envelopeItems, pageOptions, pageRecords, readStream} from './reader.js';
-import type {EngineEvent, RunContext, StreamRun, Unit} from '../engine/context.js';
-import {iso} from '../shared/time.js';
+import type {ApiContext, ApiRun, Unit} from './source.js';
 
 type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden';
 
 interface ChildProgress {
-  readonly run: StreamRun;
+  readonly run: ApiRun;
   /** Set while resuming: the children of parents up to this id were already emitted. */
   resumeAfter: string | undefined;
   /** This run will not hold every record: it resumed after a parent, or one parent's list was forbidden. */
@@ -26,8 +27,8 @@ interface ChildProgress {
  */
 export async function* runParentUnit(
   unit: Unit,
-  ctx: RunContext,
-): AsyncGenerator<EngineEvent[], Set<string>> {
+  ctx: ApiContext,
+): AsyncGenerator<EngineEvent[], ReadonlySet<string>> {
   const children: ChildProgress[] = unit.children.map((run) => {
     const resumeAfter = ctx.state.bookmarks[run.def.name]?.last_completed_parent;
     if (resumeAfter !== undefined)
@@ -77,8 +78,7 @@ export async function* runParentUnit(
     }
     if (unit.root) completed.add(unit.root.def.name);
   } catch (error) {
-    if (!(error instanceof ForbiddenError) || ctx.config.strict_streams) throw error;
-    ctx.log.warn(`${forbiddenAdvice(parentDef, error)} (its child streams cannot be read without it)`);
+    ctx.log.warn(`${forbiddenWarning(parentDef, error, ctx)} (its child streams cannot be read without it)`);
     return completed;
   }
   // A partial child did not emit every record in this run: activating this run's version for it
@@ -98,23 +98,22 @@ export async function* runParentUnit(
 async function* childOfParent(
   child: ChildProgress,
   parentId: string,
-  ctx: RunContext,
+  ctx: ApiContext,
 ): AsyncGenerator<EngineEvent[]> {
   const {def} = child.run;
   try {
     yield* readStream(child.run, ctx, parentId);
   } catch (error) {
-    if (error instanceof ForbiddenError && !ctx.config.strict_streams) {
-      if (def.feature) {
-        child.phase = 'forbidden';
-        ctx.log.warn(forbiddenAdvice(def, error));
-      } else {
-        child.partial = true;
-        ctx.log.warn(`stream ${def.name}: ${error.message}; skipping the ${def.name} of parent ${parentId}`);
-      }
+    if (error instanceof HttpError && error.status === 404) {
+      ctx.log.warn(`stream ${def.name}: parent ${parentId} is gone (404); skipping its ${def.name}`);
       return;
     }
-    if (!(error instanceof HttpError) || error.status !== 404) throw error;
-    ctx.log.warn(`stream ${def.name}: parent ${parentId} is gone (404); skipping its ${def.name}`);
+    // Without a plan feature to blame, the 403 is about this one parent's list.
+    const onlyThisParent = !def.feature;
+    ctx.log.warn(
+      forbiddenWarning(def, error, ctx, onlyThisParent ? `the ${def.name} of parent ${parentId}` : ''),
+    );
+    if (onlyThisParent) child.partial = true;
+    else child.phase = 'forbidden';
   }
 }

@@ -1,19 +1,20 @@
 // Reads one stream (or one parent's child list): pages → records → RECORD messages and bookmark events.
+import type {EngineEvent} from '../engine/context.js';
 import {ResponseShapeError} from '../shared/errors.js';
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
-import {type PageOptions, pages} from './paginate.js';
-import type {EngineEvent, RunContext, StreamRun} from '../engine/context.js';
-import type {StreamDef} from './streams.js';
 import {iso, parseInstant} from '../shared/time.js';
+import {type PageOptions, pages} from './paginate.js';
 import {planSlices, type Slice} from './slices.js';
+import type {ApiContext, ApiRun} from './source.js';
+import type {StreamDef} from './streams.js';
 
 /**
  * Yields one batch per page. For incremental streams it also yields ADVANCE events: after each
  * checkpoint slice (ascending data) and at the end, never past the run's signpost.
  */
 export async function* readStream(
-  run: StreamRun,
-  ctx: RunContext,
+  run: ApiRun,
+  ctx: ApiContext,
   parentId?: string,
 ): AsyncGenerator<EngineEvent[]> {
   const {def} = run;
@@ -50,7 +51,7 @@ export async function* readStream(
  * key value of the page (ms), for the bookmark.
  */
 export function pageRecords(
-  run: StreamRun,
+  run: ApiRun,
   items: readonly JsonValue[],
   timeExtracted: string,
   parentId?: string,
@@ -83,7 +84,7 @@ export function pageRecords(
 }
 
 /** Bookmark or start_date, whichever is later (changing start_date forward skips history). */
-function startFor(def: StreamDef, ctx: RunContext): number | undefined {
+function startFor(def: StreamDef, ctx: ApiContext): number | undefined {
   if (!def.replicationKey) return undefined;
   const bookmark = ctx.state.bookmarks[def.name]?.replication_key_value;
   // parseInstant, not Date.parse: a value without a zone is UTC here too, as the config promises.

@@ -1,8 +1,9 @@
 // Turns a stream's bookmark (or start_date) into the query slices of one run: months, time windows, listings.
-import type {Query} from './http.js';
+
 import type {Logger} from '../shared/log.js';
-import type {StreamDef} from './streams.js';
 import {DAY_MS, iso, monthsBetween, startOfUtcDay} from '../shared/time.js';
+import type {Query} from './http.js';
+import type {StreamDef} from './streams.js';
 
 export interface Slice {
   readonly query: Query;

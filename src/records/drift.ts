@@ -1,9 +1,9 @@
 // Compares records with their stream's schema and describes the differences by field name and type name only.
 import type {ErrorObject} from 'ajv';
 import type {JsonObject, JsonValue} from '../shared/json.js';
+import type {StreamSpec} from '../singer/catalog.js';
 import {allowedTypes, fieldPath, valueAt} from './schema-errors.js';
 import {compileValidator} from './schemas.js';
-import type {StreamDef} from '../public-api/streams.js';
 
 export interface TypeMismatch {
   field: string;
@@ -18,7 +18,7 @@ export interface Drift {
 }
 
 /** Collects drift over many records; never keeps a value, only paths and type names. */
-export function createDriftCheck(def: StreamDef, schema: JsonObject) {
+export function createDriftCheck(def: StreamSpec, schema: JsonObject) {
   const validate = compileValidator(def, schema);
   const extra = new Set<string>();
   const mismatches = new Map<string, TypeMismatch>();

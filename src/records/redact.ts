@@ -1,7 +1,6 @@
 // Replaces credentials of other systems (write keys, secret-looking settings) inside records with a marker.
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
-
-export const REDACTED = '[REDACTED]';
+import {REDACTED} from '../shared/redaction.js';
 
 // Compared against the key lower-cased with separators removed: apiKey, api_key and API-KEY all match.
 const SECRET_KEY =

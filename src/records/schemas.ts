@@ -1,14 +1,7 @@
-// Loads schemas/<stream>.json once and compiles one strict validator per stream.
-import {readFileSync} from 'node:fs';
+// Compiles one strict validator per stream and finds its date-time fields.
 import {Ajv, type ValidateFunction} from 'ajv';
 import {isObject, type JsonObject} from '../shared/json.js';
-import type {StreamDef} from '../public-api/streams.js';
-
-const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
-
-export function loadSchema(name: string): JsonObject {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, SCHEMA_DIR), 'utf8')) as JsonObject;
-}
+import type {StreamSpec} from '../singer/catalog.js';
 
 /** Top-level properties declared `format: date-time`; the tap normalises them to UTC `Z`. */
 export function dateTimeFields(schema: JsonObject): string[] {
@@ -42,7 +35,7 @@ function sharedAjv(): Ajv {
  * required: the bookmark is read from the replication key, so a record without it must fail here,
  * naming stream and field, rather than later with a TypeError.
  */
-export function compileValidator(def: StreamDef, schema: JsonObject): ValidateFunction {
+export function compileValidator(def: StreamSpec, schema: JsonObject): ValidateFunction {
   const strict = closeObjects(structuredClone(schema)) as JsonObject;
   const replicationKey = def.replicationKey && !def.keyProperties.includes(def.replicationKey);
   strict.required = [...def.keyProperties, ...(replicationKey ? [def.replicationKey] : [])];

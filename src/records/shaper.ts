@@ -1,35 +1,38 @@
-// Turns raw API items into the records a stream emits: reshape, convert, redact, validate, project.
+// Turns a source's prepared records into the records a stream emits: redact, validate, project.
 import type {ErrorObject} from 'ajv';
 import {RecordValidationError} from '../shared/errors.js';
 import {describe, isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
+import {toIsoUtc} from '../shared/time.js';
+import type {StreamSpec} from '../singer/catalog.js';
 import {redactRecord} from './redact.js';
 import {allowedTypes, fieldPath, valueAt} from './schema-errors.js';
 import {compileValidator, dateTimeFields} from './schemas.js';
-import type {StreamDef} from '../public-api/streams.js';
-import {toIsoUtc} from '../shared/time.js';
 
 export interface ShaperOptions {
-  readonly def: StreamDef;
+  readonly def: StreamSpec;
   /** The stream's full schema (validation) and the fields selected for output, in schema order. */
   readonly schema: JsonObject;
   readonly fields: readonly string[];
   readonly redact: boolean;
   readonly log: Logger;
+  /** The source's own step: one item → the stream's records before validation. */
+  readonly prepare: ItemToRecords;
 }
 
-export type RecordShaper = (item: JsonValue, parentId?: string) => JsonObject[];
+/** One item as a source reads it (with its parent's id, for child streams) → zero or more records. */
+export type ItemToRecords = (item: JsonValue, parentId?: string) => JsonObject[];
+/** The same, validated and projected: what a stream emits. */
+export type RecordShaper = ItemToRecords;
 
 /**
- * API item → the stream's records before validation: the stream's reshaping, the parent id,
- * bigint strings as integers, date-times in UTC. Shared by the sync and the drift check.
+ * Date-times in UTC `Z` (an offset is converted, a missing zone means UTC), for every top-level
+ * `format: date-time` field of the schema. Sources apply it while preparing their items.
  */
-export function createRecordPreparer(def: StreamDef, schema: JsonObject): RecordShaper {
+export function createDateNormalizer(schema: JsonObject): (record: JsonObject) => JsonObject {
   const dateFields = dateTimeFields(schema);
-  const prepare = (raw: JsonObject, parentId?: string): JsonObject => {
-    let record: JsonObject = raw;
-    if (def.parent && parentId !== undefined) record = {...record, [def.parent.field]: parentId};
-    if (def.integerFields) record = toIntegers(record, def.integerFields);
+  return (prepared) => {
+    let record = prepared;
     for (const field of dateFields) {
       const value = record[field];
       // An unparseable value is left alone; validation then names the field.
@@ -38,24 +41,12 @@ export function createRecordPreparer(def: StreamDef, schema: JsonObject): Record
     }
     return record;
   };
-  return (item, parentId) => {
-    const items = def.transform ? def.transform(item) : [item];
-    return items.map((raw) => {
-      if (!isObject(raw)) {
-        throw new RecordValidationError(
-          `stream ${def.name}: the API returned ${describe(raw)} where a record object belongs`,
-        );
-      }
-      return prepare(raw, parentId);
-    });
-  };
 }
 
 /** Built once per stream per run: the validator is compiled here, never per record. */
 export function createRecordShaper(options: ShaperOptions): RecordShaper {
-  const {def, schema, fields, log} = options;
+  const {def, schema, fields, log, prepare} = options;
   const validate = compileValidator(def, schema);
-  const prepare = createRecordPreparer(def, schema);
   const warned = new Set<string>();
 
   const shape = (prepared: JsonObject): JsonObject => {
@@ -100,19 +91,6 @@ function compileProjection(fields: readonly string[]): (record: JsonObject) => J
   return (record) => (conforms(record) ? record : build(record));
 }
 
-function toIntegers(record: JsonObject, fields: readonly string[]): JsonObject {
-  const out = {...record};
-  for (const field of fields) {
-    const value = out[field];
-    if (typeof value !== 'string') continue;
-    // Segment sends bigints as strings; counts stay far below 2^53. Anything else stays a string,
-    // and validation then names the field.
-    const number = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-    if (Number.isSafeInteger(number)) out[field] = number;
-  }
-  return out;
-}
-
 function dropUnknown(
   record: JsonObject,
   error: ErrorObject,
@@ -132,7 +110,7 @@ function dropUnknown(
   }
 }
 
-function invalid(def: StreamDef, record: JsonObject, errors: ErrorObject[]): RecordValidationError {
+function invalid(def: StreamSpec, record: JsonObject, errors: ErrorObject[]): RecordValidationError {
   const key = def.keyProperties.map((k) => `${k}=${JSON.stringify(record[k] ?? null)}`).join(', ');
   const details = errors
     .filter((e) => e.keyword !== 'additionalProperties')

@@ -1,4 +1,5 @@
 // Leveled logger to stderr (text or JSON lines) that scrubs every registered secret from every line.
+import {REDACTED} from './redaction.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'critical';
 export type LogFormat = 'text' | 'json';
@@ -12,7 +13,6 @@ const LABEL: Record<LogLevel, string> = {
   critical: 'CRITICAL',
 };
 export const LOG_LEVELS = Object.keys(ORDER) as LogLevel[];
-const REDACTED = '[REDACTED]';
 
 export interface Logger {
   debug(message: string): void;
@@ -40,14 +40,17 @@ export interface MetricPoint {
 export interface LoggerOptions {
   level?: LogLevel;
   format?: LogFormat;
-  write?: (line: string) => void;
+  /** Where lines go: the CLI passes stderr; tests keep them. */
+  write: (line: string) => void;
+  /** The process id JSON lines carry (Meltano's structured-log shape). */
+  pid?: number;
   now?: () => number;
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
+export function createLogger(options: LoggerOptions): Logger {
   const threshold = ORDER[options.level ?? 'info'];
   const format = options.format ?? 'text';
-  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const {write} = options;
   const now = options.now ?? Date.now;
   const secrets = new Set<string>();
   let statusLine = '';
@@ -65,7 +68,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       format === 'json'
         ? JSON.stringify({
             level: level === 'warn' ? 'warning' : level,
-            pid: process.pid,
+            pid: options.pid ?? null,
             logger_name: metric ? 'tap-segment.metrics' : 'tap-segment',
             ts: now() / 1000,
             thread_name: null,

@@ -1,8 +1,17 @@
-// Discovery (registry + schemas → Singer catalog) and selection (input catalog → streams and fields to sync).
+// Discovery (stream specs + schemas → Singer catalog) and selection (input catalog → streams and fields to sync).
 import {InputError} from '../shared/errors.js';
 import {isObject, type JsonObject} from '../shared/json.js';
-import {loadSchema} from '../records/schemas.js';
-import {streams as registry, type StreamDef} from '../public-api/streams.js';
+import {REDACTABLE_FIELDS, REDACTED} from '../shared/redaction.js';
+import {loadSchema} from './schema-files.js';
+
+/** What the catalog knows of a stream, whatever source reads it; schemas/<name>.json is its schema. */
+export interface StreamSpec {
+  readonly name: string;
+  readonly keyProperties: readonly string[];
+  readonly replicationKey?: string;
+  /** The stream whose records this one is read under (catalog metadata only). */
+  readonly parent?: {readonly stream: string};
+}
 
 export interface CatalogEntry {
   tap_stream_id: string;
@@ -20,23 +29,20 @@ export interface Catalog {
 
 /** A stream chosen for this run, with the top-level fields to emit (schema order). */
 export interface Selection {
-  readonly def: StreamDef;
+  readonly def: StreamSpec;
   readonly schema: JsonObject;
   readonly fields: readonly string[];
 }
 
-const REDACTION_NOTE =
-  ' Secret values are replaced with "[REDACTED]" unless the redact_secrets setting is false.';
-/** Fields whose values may carry credentials of other systems (see redact.ts). */
-export const REDACTABLE_FIELDS = ['writeKeys', 'settings'];
+const REDACTION_NOTE = ` Secret values are replaced with "${REDACTED}" unless the redact_secrets setting is false.`;
 
-export function discover(defs: readonly StreamDef[] = registry): Catalog {
+export function discover(defs: readonly StreamSpec[]): Catalog {
   return {streams: defs.map(catalogEntry)};
 }
 
-function catalogEntry(def: StreamDef): CatalogEntry {
-  const schema = annotateRedactions(loadSchema(def.name));
-  const automatic = new Set([...def.keyProperties, ...(def.replicationKey ? [def.replicationKey] : [])]);
+function catalogEntry(def: StreamSpec): CatalogEntry {
+  const schema = schemaFor(def);
+  const automatic = automaticFields(def);
   const method = def.replicationKey ? 'INCREMENTAL' : 'FULL_TABLE';
   const streamMetadata: JsonObject = {
     inclusion: 'available',
@@ -64,6 +70,7 @@ function catalogEntry(def: StreamDef): CatalogEntry {
   };
 }
 
+/** Mutates `schema`: safe only because loadSchema returns a fresh copy on every call. */
 function annotateRedactions(schema: JsonObject): JsonObject {
   const properties = isObject(schema.properties) ? schema.properties : {};
   for (const field of REDACTABLE_FIELDS) {
@@ -73,14 +80,24 @@ function annotateRedactions(schema: JsonObject): JsonObject {
   return schema;
 }
 
-export function propertyNames(schema: JsonObject): string[] {
+/** Key properties and the replication key: always emitted, whatever the catalog deselects. */
+function automaticFields(def: StreamSpec): Set<string> {
+  return new Set([...def.keyProperties, ...(def.replicationKey ? [def.replicationKey] : [])]);
+}
+
+/** The stream's schema as discovery shows it (with the redaction notes). */
+function schemaFor(def: StreamSpec): JsonObject {
+  return annotateRedactions(loadSchema(def.name));
+}
+
+function propertyNames(schema: JsonObject): string[] {
   return isObject(schema.properties) ? Object.keys(schema.properties) : [];
 }
 
 /** Every stream, every field: what a run without --catalog syncs. */
-export function selectAll(defs: readonly StreamDef[] = registry): Selection[] {
+export function selectAll(defs: readonly StreamSpec[]): Selection[] {
   return defs.map((def) => {
-    const schema = discover([def]).streams[0]?.schema ?? {};
+    const schema = schemaFor(def);
     return {def, schema, fields: propertyNames(schema)};
   });
 }
@@ -90,11 +107,7 @@ export function selectAll(defs: readonly StreamDef[] = registry): Selection[] {
  * `[]` metadata, Meltano's top-level copy, or legacy `schema.selected`; field deselection
  * honoured except for automatic fields. Streams come back in registry order.
  */
-export function selectStreams(
-  input: unknown,
-  file: string,
-  defs: readonly StreamDef[] = registry,
-): Selection[] {
+export function selectStreams(input: unknown, file: string, defs: readonly StreamSpec[]): Selection[] {
   if (!isObject(input) || !Array.isArray(input.streams)) {
     throw new InputError(
       `catalog ${file} must be an object with a "streams" array; create one with --discover`,
@@ -134,7 +147,7 @@ function readMetadata(entry: JsonObject, where: string): MetadataMap {
   return map;
 }
 
-function truthy(value: unknown): boolean | undefined {
+function parseSelectedFlag(value: unknown): boolean | undefined {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   return undefined;
@@ -142,26 +155,31 @@ function truthy(value: unknown): boolean | undefined {
 
 function isStreamSelected(entry: JsonObject, metadata: MetadataMap): boolean {
   const schema = isObject(entry.schema) ? entry.schema : {};
-  return truthy(metadata.get('')?.selected) ?? truthy(entry.selected) ?? truthy(schema.selected) ?? false;
+  return (
+    parseSelectedFlag(metadata.get('')?.selected) ??
+    parseSelectedFlag(entry.selected) ??
+    parseSelectedFlag(schema.selected) ??
+    false
+  );
 }
 
-function selectFields(def: StreamDef, metadata: MetadataMap, where: string): Selection {
-  const schema = discover([def]).streams[0]?.schema ?? {};
+function selectFields(def: StreamSpec, metadata: MetadataMap, where: string): Selection {
+  const schema = schemaFor(def);
   const known = new Set(propertyNames(schema));
   for (const [breadcrumb, meta] of metadata) {
     const field = /^properties\/([^/]+)$/.exec(breadcrumb)?.[1];
-    if (field !== undefined && !known.has(field) && truthy(meta.selected) === true) {
+    if (field !== undefined && !known.has(field) && parseSelectedFlag(meta.selected) === true) {
       throw new InputError(
         `${where} selects field "${field}", which the stream does not have; run --discover again`,
       );
     }
   }
-  const automatic = new Set([...def.keyProperties, ...(def.replicationKey ? [def.replicationKey] : [])]);
+  const automatic = automaticFields(def);
   const fields = propertyNames(schema).filter((name) => {
     if (automatic.has(name)) return true;
     const meta = metadata.get(`properties/${name}`);
     if (meta?.inclusion === 'unsupported') return false;
-    return truthy(meta?.selected) ?? true;
+    return parseSelectedFlag(meta?.selected) ?? true;
   });
   const properties = schema.properties as JsonObject;
   const kept = Object.fromEntries(fields.map((name) => [name, properties[name] ?? {}]));

@@ -4,7 +4,7 @@ import {parseEnv} from 'node:util';
 import {InputError} from '../shared/errors.js';
 import {type Config, parseConfig, readJsonObject, SETTINGS} from './settings.js';
 
-export const ENV_PREFIX = 'TAP_SEGMENT_';
+const ENV_PREFIX = 'TAP_SEGMENT_';
 
 export function envName(setting: string): string {
   return `${ENV_PREFIX}${setting.toUpperCase()}`;

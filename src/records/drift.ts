@@ -52,7 +52,7 @@ export function createDriftCheck(def: StreamSpec, schema: JsonObject) {
 }
 
 /** The shape of a value, never the value: a string that is not a date-time is still just "string". */
-export function typeName(value: JsonValue | undefined): string {
+function typeName(value: JsonValue | undefined): string {
   if (value === null) return 'null';
   if (value === undefined) return 'absent';
   if (Array.isArray(value)) return 'array';

@@ -7,8 +7,6 @@ export interface LineWriter {
   write(chunk: string): Promise<void>;
   /** Resolves when everything written so far has been flushed to the OS. */
   flush(): Promise<void>;
-  /** Set once the target has gone away. */
-  readonly closed: boolean;
 }
 
 export function createLineWriter(
@@ -45,9 +43,6 @@ export function createLineWriter(
     });
 
   return {
-    get closed() {
-      return closed;
-    },
     async write(chunk) {
       if (failure) throw failure;
       if (out.write(chunk)) return;

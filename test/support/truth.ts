@@ -6,6 +6,14 @@ import {type StreamDef, streams} from '../../src/public-api/streams.js';
 
 type Item = Record<string, unknown>;
 
+// The documented semantics (README "Notes on what the API really returns"), stated here on their
+// own rather than borrowed from src/public-api/slices.ts, so a wrong constant there fails the e2e tests.
+/** audit_events reads startTime = bookmark − 1 s. */
+const AUDIT_OVERLAP_MS = 1000;
+/** Event volume is read up to one minute behind the run's start. */
+const VOLUME_LAG_MS = 60_000;
+const DAY_MS = 86_400_000;
+
 export interface TruthWindow {
   /** The run's start_date or bookmark, in ms. */
   start: number;
@@ -48,15 +56,15 @@ function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): It
     }
     case 'audit-window':
       return listAll(ws, def.path, {
-        startTime: new Date(start - 1000).toISOString(),
+        startTime: new Date(start - AUDIT_OVERLAP_MS).toISOString(),
         endTime: new Date(window.signpost).toISOString(),
       }) as Item[];
     case 'volume-window': {
-      const day = Math.floor(start / 86_400_000) * 86_400_000;
+      const day = Math.floor(start / DAY_MS) * DAY_MS;
       const query = {
         ...def.query,
         startTime: new Date(day).toISOString(),
-        endTime: new Date(window.signpost - 60_000).toISOString(),
+        endTime: new Date(window.signpost - VOLUME_LAG_MS).toISOString(),
       };
       return reshape(def, listAll(ws, def.path, query) as Item[]);
     }

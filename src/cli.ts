@@ -5,10 +5,11 @@ import {aboutJson, aboutMarkdown, aboutText} from './commands/about.js';
 import {ALL_STREAMS} from './commands/sources.js';
 import {loadSelections, runSync} from './commands/sync.js';
 import {connectionTest} from './commands/test-connection.js';
-import {allGood, checkStreams, renderTable} from './commands/test-streams.js';
+import {allGood, renderTable, testStreams} from './commands/test-streams.js';
 import type {Config} from './config/settings.js';
 import {loadConfig} from './config/sources.js';
 import {httpFor} from './public-api/client.js';
+import {createPublicApiSource} from './public-api/source.js';
 import {InterruptedError, PipeClosedError, TapError, UsageError} from './shared/errors.js';
 import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './shared/log.js';
 import {NAME, VERSION} from './shared/version.js';
@@ -128,7 +129,8 @@ async function test(
     throw new UsageError(`--format must be text or json with --test=streams, got "${flags.format}"`);
   }
   const selections = loadSelections({catalog: flags.catalog});
-  const checks = await checkStreams(selections, {http: httpFor(config, log), config, now: Date.now()});
+  const sources = [createPublicApiSource(httpFor(config, log), config)];
+  const checks = await testStreams(sources, selections, Date.now());
   process.stderr.write(log.scrub(renderTable(checks)));
   if (flags.format === 'json') print(`${JSON.stringify({streams: checks, ok: allGood(checks)}, null, 2)}\n`);
   return allGood(checks) ? 0 : 1;

@@ -71,7 +71,7 @@ export async function runSync(options: {
     selections: options.selections,
     state: options.state ?? emptyState(),
     config,
-    sources: [createPublicApiSource(http)],
+    sources: [createPublicApiSource(http, config)],
     log,
     ...(now ? {now: () => now} : {}),
   })) {

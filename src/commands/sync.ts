@@ -68,7 +68,7 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
       selections,
       state,
       config,
-      sources: [createPublicApiSource(http)],
+      sources: [createPublicApiSource(http, config)],
       log,
       signal: controller.signal,
       progress,

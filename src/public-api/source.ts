@@ -1,13 +1,15 @@
 // The Segment Public API as a Source: its 31 streams, grouped parent-with-children, read over one HTTP layer.
+
+import type {Config} from '../config/settings.js';
 import type {EngineEvent, RunContext, StreamRun} from '../engine/context.js';
 import type {Source, StreamGroup} from '../engine/source.js';
-import type {StreamSpec} from '../singer/catalog.js';
 import {skipIfForbidden} from './forbidden.js';
 import type {Http} from './http.js';
 import {runParentUnit} from './parent-unit.js';
 import {createRecordPreparer} from './prepare.js';
+import {checkStreams} from './probe.js';
 import {readStream} from './reader.js';
-import {type StreamDef, streamByName, streams} from './streams.js';
+import {apiDef, type StreamDef, streamByName, streams} from './streams.js';
 
 /** What the Public API's readers share during a run: the engine's context plus the HTTP layer. */
 export interface ApiContext extends RunContext {
@@ -26,19 +28,12 @@ export interface Unit extends StreamGroup {
   readonly children: ApiRun[];
 }
 
-/** The registry's StreamDef for a spec of this source; anything else is a programming error. */
-export function apiDef(spec: StreamSpec): StreamDef {
-  const def = streamByName(spec.name);
-  if (!def) throw new Error(`stream ${spec.name} is not a Public API stream`);
-  return def;
-}
-
 function asApiRun(run: StreamRun): ApiRun {
   apiDef(run.def);
   return run as ApiRun;
 }
 
-export function createPublicApiSource(http: Http): Source {
+export function createPublicApiSource(http: Http, config: Config): Source {
   const units = new Map<string, Unit>();
   return {
     streams,
@@ -53,6 +48,7 @@ export function createPublicApiSource(http: Http): Source {
       if (!unit) throw new Error(`group ${group.name} was not planned by the Public API source`);
       return readUnit(unit, {...ctx, http});
     },
+    probe: (selections, now) => checkStreams(selections, {http, config, now}),
   };
 }
 

@@ -1,5 +1,6 @@
 // The stream registry: every stream the tap reads, declared as data (path, envelope, keys, replication).
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
+import type {StreamSpec} from '../singer/catalog.js';
 
 /** How an incremental stream turns its bookmark into requests (see windows.ts). */
 export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window';
@@ -13,7 +14,7 @@ export interface ParentLink {
   readonly field: string;
 }
 
-export interface StreamDef {
+export interface StreamDef extends StreamSpec {
   /** Singer stream name; also schemas/<name>.json. */
   readonly name: string;
   /** API path; `{param}` placeholders are filled from the parent record. */
@@ -260,4 +261,11 @@ function flattenVolumeSeries(item: JsonValue): JsonObject[] {
 
 export function streamByName(name: string): StreamDef | undefined {
   return streams.find((s) => s.name === name);
+}
+
+/** The registry's StreamDef for a spec of this source; anything else is a programming error. */
+export function apiDef(spec: StreamSpec): StreamDef {
+  const def = streamByName(spec.name);
+  if (!def) throw new Error(`stream ${spec.name} is not a Public API stream`);
+  return def;
 }

@@ -23,6 +23,13 @@ function http(overrides: Partial<HttpOptions> = {}) {
   return {client, log, get: () => client.getJson('/sources', {'pagination.count': '2'}, {stream: 'sources'})};
 }
 
+/** One endpoint template with its own limit (600/min = 100 ms apart), whichever parent id is filled in. */
+const RULES_AT_600 = {
+  stream: 'tracking_plan_rules',
+  requestsPerMinute: 600,
+  limitKey: '/tracking-plans/{trackingPlanId}/rules',
+};
+
 describe('http', () => {
   it('sends the Bearer token, the media type and the user agent', async () => {
     const scope = nock(API, {
@@ -330,15 +337,7 @@ describe('http', () => {
     }
     const {client} = http();
     for (const id of ['tp_a', 'tp_b', 'tp_c']) {
-      await client.getJson(
-        `/tracking-plans/${id}/rules`,
-        {},
-        {
-          stream: 'tracking_plan_rules',
-          requestsPerMinute: 600,
-          limitKey: '/tracking-plans/{trackingPlanId}/rules',
-        },
-      );
+      await client.getJson(`/tracking-plans/${id}/rules`, {}, RULES_AT_600);
     }
     scope.done();
     // 600/min = one request per 100 ms on the endpoint, whichever tracking plan it is for.
@@ -361,15 +360,7 @@ describe('http', () => {
       });
     const {client} = http();
     for (const id of ['tp_a', 'tp_b']) {
-      await client.getJson(
-        `/tracking-plans/${id}/rules`,
-        {},
-        {
-          stream: 'tracking_plan_rules',
-          requestsPerMinute: 600,
-          limitKey: '/tracking-plans/{trackingPlanId}/rules',
-        },
-      );
+      await client.getJson(`/tracking-plans/${id}/rules`, {}, RULES_AT_600);
     }
     scope.done();
     expect((at[1] as number) - (at[0] as number)).to.be.at.least(350);

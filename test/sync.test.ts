@@ -43,6 +43,9 @@ const usagePage = (rows: {timestamp: string; apiCalls: string}[]) => ({
   data: {dailyWorkspaceAPICallsUsage: rows, pagination: {current: 'MA==', totalEntries: rows.length}},
 });
 
+/** The tracking plans of the tracking_plans fixture pages. */
+const PLAN_IDS = ['tp_2Ab3Cd4Ef5Gh6Ij7Kl8Mn9', 'tp_3Bc4De5Fg6Hi7Jk8Lm9No0', 'tp_4Cd5Ef6Gh7Ij8Kl9Mn0Op1'];
+
 describe('sync engine', () => {
   it('makes no request for an unselected stream', async () => {
     const scope = nockPages('/sources', 'sources');
@@ -293,11 +296,7 @@ describe('sync engine', () => {
 
   it('reads children for each parent once and carries the parent id in the key', async () => {
     const scope = nockPages('/tracking-plans', 'tracking_plans');
-    for (const id of [
-      'tp_2Ab3Cd4Ef5Gh6Ij7Kl8Mn9',
-      'tp_3Bc4De5Fg6Hi7Jk8Lm9No0',
-      'tp_4Cd5Ef6Gh7Ij8Kl9Mn0Op1',
-    ]) {
+    for (const id of PLAN_IDS) {
       scope
         .get(`/tracking-plans/${id}/rules`)
         .query({'pagination.count': '200'})
@@ -315,11 +314,7 @@ describe('sync engine', () => {
   it("D2: tracking_plan_rules requests for different tracking plans share the endpoint's 200/min limit", async () => {
     const at: number[] = [];
     const scope = nockPages('/tracking-plans', 'tracking_plans');
-    for (const id of [
-      'tp_2Ab3Cd4Ef5Gh6Ij7Kl8Mn9',
-      'tp_3Bc4De5Fg6Hi7Jk8Lm9No0',
-      'tp_4Cd5Ef6Gh7Ij8Kl9Mn0Op1',
-    ]) {
+    for (const id of PLAN_IDS) {
       scope
         .get(`/tracking-plans/${id}/rules`)
         .query({'pagination.count': '200'})

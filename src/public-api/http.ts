@@ -1,18 +1,12 @@
 // The one HTTP layer: auth, region host, pacing (Bottleneck + server headers), timeouts, retries, error classification.
 import Bottleneck from 'bottleneck';
 import nodeFetch from 'node-fetch';
-import {ForbiddenError, HttpError, NetworkError} from '../shared/errors.js';
-import {isObject, type JsonObject} from '../shared/json.js';
+import {HttpError, NetworkError} from '../shared/errors.js';
+import type {JsonObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
-import {REDACTED} from '../shared/redaction.js';
 import {sleep} from '../shared/time.js';
-import {
-  createRateBudget,
-  type HeaderReader,
-  type RateBudget,
-  resetDelayMs,
-  retryAfterMs,
-} from './rate-budget.js';
+import {classify, NetworkFailure, networkReason, RetriableFailure} from './http-errors.js';
+import {createRateBudget, type HeaderReader, type RateBudget} from './rate-budget.js';
 
 export type Query = Readonly<Record<string, string>>;
 
@@ -67,26 +61,6 @@ export interface HttpOptions {
 }
 
 const MEDIA_TYPES = {v1: 'application/vnd.segment.v1+json', v1alpha: 'application/vnd.segment.v1alpha+json'};
-const RETRIABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-
-/** A failure worth another attempt, with the wait the server asked for (if it did). */
-class RetriableFailure extends Error {
-  constructor(
-    message: string,
-    readonly waitMs?: number,
-    readonly status?: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-/** No response at all: the fetch itself threw (refused, reset, timed out). */
-class NetworkFailure extends RetriableFailure {
-  constructor(reason: string, cause: unknown) {
-    super(reason, undefined, undefined, {cause});
-  }
-}
 
 export function createHttp(options: HttpOptions): Http {
   const fetchImpl = options.fetch ?? (nodeFetch as unknown as FetchLike);
@@ -106,23 +80,19 @@ export function createHttp(options: HttpOptions): Http {
     await sleep(ms, signal);
   };
 
-  async function attempt(url: string, path: string, request: RequestOptions): Promise<JsonObject> {
-    // The documented limit is per endpoint, not per filled path: key it by the template, else each
-    // parent id of a child stream would get a fresh limiter and budget (and the maps would grow).
-    const key = request.requestsPerMinute ? (request.limitKey ?? path) : '';
-    // Every request counts against the workspace window; an endpoint with its own documented limit
-    // also has its own window, which its headers describe (so only that one learns from them).
-    const shared = budgetFor('');
-    const budget = budgetFor(key);
+  /** Waits until neither the workspace window nor the endpoint's own window is spent. */
+  async function waitForBudget(shared: RateBudget, budget: RateBudget, stream: string): Promise<void> {
     const nextDelay = (): number => Math.max(shared.delayBeforeNext(now()), budget.delayBeforeNext(now()));
     // Several streams may be waiting on the same exhausted window; re-check after each wait.
     for (let delay = nextDelay(); delay > 0; delay = nextDelay()) {
-      log.debug(`rate-limit budget spent; waiting ${delay} ms for the window to reset (${request.stream})`);
+      log.debug(`rate-limit budget spent; waiting ${delay} ms for the window to reset (${stream})`);
       await wait(delay);
     }
-    const sharedSeq = budget === shared ? undefined : shared.spend();
-    const seq = budget.spend();
-    const send = (): Promise<FetchResponse> =>
+  }
+
+  /** One paced request: the shared pacer, and the endpoint's own limiter when it has one. */
+  function send(url: string, key: string, request: RequestOptions): Promise<FetchResponse> {
+    const fetchOnce = (): Promise<FetchResponse> =>
       fetchImpl(url, {
         headers: {
           Authorization: `Bearer ${options.token}`,
@@ -131,15 +101,27 @@ export function createHttp(options: HttpOptions): Http {
         },
         signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(signal ? [signal] : [])]),
       });
-    const scheduled = (): Promise<FetchResponse> => pacer.schedule(send);
+    const paced = (): Promise<FetchResponse> => pacer.schedule(fetchOnce);
+    return request.requestsPerMinute ? limiterFor(key, request.requestsPerMinute).schedule(paced) : paced();
+  }
+
+  async function attempt(url: string, path: string, request: RequestOptions): Promise<JsonObject> {
+    // The documented limit is per endpoint, not per filled path: key it by the template, else each
+    // parent id of a child stream would get a fresh limiter and budget (and the maps would grow).
+    const key = request.requestsPerMinute ? (request.limitKey ?? path) : '';
+    // Every request counts against the workspace window; an endpoint with its own documented limit
+    // also has its own window, which its headers describe (so only that one learns from them).
+    const shared = budgetFor('');
+    const budget = budgetFor(key);
+    await waitForBudget(shared, budget, request.stream);
+    const sharedSeq = budget === shared ? undefined : shared.spend();
+    const seq = budget.spend();
     const started = now();
     stats.requests += 1;
     let response: FetchResponse;
     let text: string;
     try {
-      response = await (request.requestsPerMinute
-        ? limiterFor(key, request.requestsPerMinute).schedule(scheduled)
-        : scheduled());
+      response = await send(url, key, request);
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -151,30 +133,15 @@ export function createHttp(options: HttpOptions): Http {
     }
     budget.observe(response.headers, now(), seq);
     timer(request.stream, started, response.status, response.ok ? 'succeeded' : 'failed');
-    if (response.ok) {
-      try {
-        const body = JSON.parse(text) as unknown;
-        if (isObject(body)) return body;
-      } catch {
-        // fall through: a body cut short by a dropped connection is worth another try
+    try {
+      return classify(response, text, path, request, now());
+    } catch (error) {
+      if (error instanceof RetriableFailure && error.status === 429) {
+        stats.rateLimited += 1;
+        if (error.waitMs !== undefined) budget.exhaust(now() + error.waitMs);
       }
-      throw new RetriableFailure(`response body is not a complete JSON object (${text.length} bytes)`);
+      throw error;
     }
-    const apiMessage = apiErrorMessage(text);
-    if (response.status === 429) {
-      stats.rateLimited += 1;
-      const waitMs = rateLimitWait(text, response.headers, now());
-      if (waitMs !== undefined) budget.exhaust(now() + waitMs);
-      throw new RetriableFailure(`429 Too Many Requests${apiMessage ? `: ${apiMessage}` : ''}`, waitMs, 429);
-    }
-    if (RETRIABLE_STATUS.has(response.status)) {
-      throw new RetriableFailure(
-        `${response.status}${apiMessage ? ` ${apiMessage}` : ''}`,
-        undefined,
-        response.status,
-      );
-    }
-    throw fatalError(response.status, apiMessage, path, request);
   }
 
   function timer(stream: string, started: number, status: number, outcome: string): void {
@@ -232,75 +199,4 @@ function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   const made = make();
   map.set(key, made);
   return made;
-}
-
-function rateLimitWait(text: string, headers: HeaderReader, now: number): number | undefined {
-  try {
-    const body = JSON.parse(text) as {errors?: {data?: {msBeforeNext?: unknown}}[]};
-    const ms = body.errors?.[0]?.data?.msBeforeNext;
-    if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;
-  } catch {
-    // not JSON: fall back to headers
-  }
-  return resetDelayMs(headers, now) ?? retryAfterMs(headers, now);
-}
-
-/** The API's own words: `errors[].message`, joined. */
-function apiErrorMessage(text: string): string {
-  try {
-    const body = JSON.parse(text) as {errors?: {message?: unknown; field?: unknown}[]};
-    if (!Array.isArray(body.errors)) return '';
-    return body.errors
-      .map((e) =>
-        [e.message, e.field ? `(field ${e.field})` : ''].filter((x) => typeof x === 'string' && x).join(' '),
-      )
-      .filter(Boolean)
-      .join('; ');
-  } catch {
-    return text.slice(0, 200).replace(/\s+/g, ' ').trim();
-  }
-}
-
-function fatalError(status: number, apiMessage: string, path: string, request: RequestOptions): HttpError {
-  const said = apiMessage ? ` (API says: ${apiMessage})` : '';
-  const where = `GET ${path} for stream ${request.stream}`;
-  if (status === 401) {
-    return new HttpError(
-      `401 Unauthorized on ${where}${said}: the API token is invalid or revoked. Create a Public API token ` +
-        '(Settings > Workspace settings > Access Management > Tokens; Config API tokens do not work), ' +
-        'and set region: eu if the workspace is in the EU',
-      status,
-      path,
-    );
-  }
-  if (status === 403) {
-    return new ForbiddenError(
-      `403 Forbidden on ${where}${said}: this token may not read it` +
-        (request.accept === 'v1alpha' ? ' (an alpha endpoint)' : ''),
-      status,
-      path,
-    );
-  }
-  if (status === 404) {
-    return new HttpError(
-      `404 Not Found on ${where}${said}: check the region setting and that the resource exists`,
-      status,
-      path,
-    );
-  }
-  return new HttpError(
-    `${status} error on ${where}${said}; this request will not succeed on retry`,
-    status,
-    path,
-  );
-}
-
-function networkReason(error: unknown, timeoutMs: number, token: string): string {
-  const e = error as {name?: string; code?: string; message?: string; type?: string};
-  if (e.name === 'TimeoutError' || e.name === 'AbortError')
-    return `no complete response within ${timeoutMs / 1000} s`;
-  // Libraries may quote the whole request, headers included: keep the first line, cut before any dump, drop the token.
-  const firstLine = (e.message ?? '').split('\n')[0] ?? '';
-  const detail = (firstLine.split(/\s[{[]/)[0] ?? '').split(token).join(REDACTED).slice(0, 200);
-  return `network error ${e.code ?? e.type ?? e.name ?? ''}${detail ? `: ${detail}` : ''}`;
 }

@@ -143,6 +143,31 @@ describe('cli', () => {
     expect(critical[0]).to.not.match(/STATE|max_retries|run again later|attempts/);
   });
 
+  it('--test on a 503 names the status and gives test advice, not sync advice', async () => {
+    const server = createServer((_request, response) => {
+      response.statusCode = 503;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({errors: [{type: 'unavailable', message: 'Service Unavailable'}]}));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const {port} = server.address() as AddressInfo;
+      const files = tempFiles({
+        'config.json': {api_token: 'sgp_cli_busy_token_12345678', base_url: `http://127.0.0.1:${port}`},
+      });
+      const result = await runCli(['--config', files['config.json'] as string, '--test']);
+      expect(result.code).to.equal(1);
+      const critical = result.stderr.split('\n').filter((l) => l.startsWith('CRITICAL'));
+      expect(critical).to.have.length(1);
+      expect(critical[0])
+        .to.include(`connection test failed: http://127.0.0.1:${port} answered 503 Service Unavailable`)
+        .and.include('run --test again in a minute');
+      expect(critical[0]).to.not.match(/STATE|max_retries|attempt/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('D1: a start_date without a zone is UTC to the built CLI under TZ=America/New_York', async () => {
     const requested: string[] = [];
     const server = createServer((request, response) => {

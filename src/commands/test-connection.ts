@@ -2,7 +2,7 @@
 import type {Config} from '../config/settings.js';
 import {httpFor} from '../public-api/client.js';
 import {resolveHost} from '../public-api/region.js';
-import {NetworkError, TapError} from '../shared/errors.js';
+import {HttpError, NetworkError, TapError} from '../shared/errors.js';
 import {isObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
 
@@ -20,6 +20,14 @@ export async function connectionTest(config: Config, log: Logger): Promise<strin
     if (error instanceof NetworkError) {
       throw new TapError(
         `connection test failed: cannot reach ${host} (${error.reason}); check the network, proxy and base_url`,
+        {cause: error},
+      );
+    }
+    // Retries ran out on a 429, a 5xx or a body cut short: the last failure is the cause.
+    if (error instanceof HttpError && error.cause instanceof Error) {
+      throw new TapError(
+        `connection test failed: ${host} answered ${error.cause.message}; the API is busy or unstable right now, ` +
+          'run --test again in a minute (https://status.segment.com says whether Segment knows)',
         {cause: error},
       );
     }

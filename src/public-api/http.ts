@@ -172,7 +172,7 @@ export function createHttp(options: HttpOptions): Http {
             'from the last STATE), or raise max_retries';
           if (error instanceof NetworkFailure)
             throw new NetworkError(message, error.message, path, {cause: error.cause});
-          throw new HttpError(message, error.status, path);
+          throw new HttpError(message, error.status, path, {cause: error});
         }
         // Full jitter over an exponential backoff, capped by backoff_max_ms.
         const backoff = Math.round(

@@ -25,7 +25,7 @@ export function startOfUtcDay(ms: number): number {
 }
 
 /** The first day of the instant's UTC month, as `YYYY-MM-01`. */
-export function monthStart(ms: number): string {
+function monthStart(ms: number): string {
   return new Date(ms).toISOString().slice(0, 8).concat('01');
 }
 

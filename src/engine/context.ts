@@ -32,6 +32,13 @@ export interface StreamRun {
   readonly version: {version?: number};
   records: number;
   pages: number;
+  /** Set by the source when it skips the stream or cannot read all of it: why, in a few words. */
+  skipped?: string;
+  /**
+   * How far the source is through the stream in its own units (items of a listing's totalEntries,
+   * parents of a parent list, months of a usage walk), when it can tell; for the time-left estimate.
+   */
+  progress?: {done: number; total: number};
 }
 
 /** The engine's own events: Singer messages plus the bookkeeping that becomes STATE. */

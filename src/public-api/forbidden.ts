@@ -25,8 +25,14 @@ export async function* skipIfForbidden(
     return new Set([run.def.name]);
   } catch (error) {
     ctx.log.warn(forbiddenWarning(run.def, error, ctx));
+    run.skipped = skipReason(run.def);
     return new Set();
   }
+}
+
+/** Why a forbidden stream was skipped, short enough for a summary table's note. */
+export function skipReason(def: StreamDef): string {
+  return `403, ${def.feature ? `needs ${def.feature}` : 'token lacks a permission'}`;
 }
 
 function forbiddenAdvice(def: StreamDef, error: HttpError): string {

@@ -3,9 +3,9 @@ import type {EngineEvent} from '../engine/context.js';
 import {HttpError} from '../shared/errors.js';
 import {isObject} from '../shared/json.js';
 import {iso} from '../shared/time.js';
-import {forbiddenWarning} from './forbidden.js';
+import {forbiddenWarning, skipReason} from './forbidden.js';
 import {pages} from './paginate.js';
-import {envelopeItems, pageOptions, pageRecords, readStream} from './reader.js';
+import {envelopeItems, pageOptions, pageRecords, readStream, totalEntries} from './reader.js';
 import type {ApiContext, ApiRun, Unit} from './source.js';
 
 type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden';
@@ -45,10 +45,17 @@ export async function* runParentUnit(
   try {
     for (let pass = 0; pass < 2; pass++) {
       const options = pageOptions(parentDef, ctx.config.page_size);
+      let parentsDone = 0;
       for await (const body of pages(ctx.http.getJson, parentDef.path, parentDef.query ?? {}, options)) {
         const items = envelopeItems(body, parentDef, parentDef.path);
         if (unit.root && pass === 0) yield pageRecords(unit.root, items, iso(ctx.now())).batch;
+        const parents = totalEntries(body);
         for (const item of items) {
+          // The whole unit ends with its last parent: every stream of it is that far along.
+          if (parents !== undefined) {
+            parentsDone += 1;
+            for (const run of unit.runs) run.progress = {done: parentsDone - 1, total: parents};
+          }
           const id = isObject(item) && typeof item.id === 'string' ? item.id : undefined;
           if (id === undefined) continue;
           const done: EngineEvent[] = [];
@@ -79,6 +86,9 @@ export async function* runParentUnit(
     if (unit.root) completed.add(unit.root.def.name);
   } catch (error) {
     ctx.log.warn(`${forbiddenWarning(parentDef, error, ctx)} (its child streams cannot be read without it)`);
+    // The parent's records may have been emitted already; only a run that got nothing is skipped.
+    if (unit.root && unit.root.pages === 0) unit.root.skipped = skipReason(parentDef);
+    for (const child of children) child.run.skipped ??= `403 on parent ${parentDef.name}`;
     return completed;
   }
   // A partial child did not emit every record in this run: activating this run's version for it
@@ -114,6 +124,9 @@ async function* childOfParent(
       forbiddenWarning(def, error, ctx, onlyThisParent ? `the ${def.name} of parent ${parentId}` : ''),
     );
     if (onlyThisParent) child.partial = true;
-    else child.phase = 'forbidden';
+    else {
+      child.phase = 'forbidden';
+      child.run.skipped = skipReason(def);
+    }
   }
 }

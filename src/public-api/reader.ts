@@ -35,12 +35,16 @@ export async function* readStream(
         ]
       : [];
   const options = pageOptions(def, ctx.config.page_size);
-  for (const slice of slices) {
+  for (const [index, slice] of slices.entries()) {
     for await (const body of pages(ctx.http.getJson, path, slice.query, options)) {
-      const page = pageRecords(run, envelopeItems(body, def, path), iso(ctx.now()), parentId);
+      const items = envelopeItems(body, def, path);
+      // One listing of the whole stream: how far through its totalEntries (a child's is the parent's to tell).
+      if (slices.length === 1 && !def.parent) trackListing(run, body, items.length);
+      const page = pageRecords(run, items, iso(ctx.now()), parentId);
       newest = Math.max(newest, page.newest);
       if (page.batch.length > 0) yield page.batch;
     }
+    if (slices.length > 1) run.progress = {done: index + 1, total: slices.length};
     if (slice.checkpoint) yield advance();
   }
   yield advance();
@@ -81,6 +85,19 @@ export function pageRecords(
   run.records += batch.length;
   run.pages += 1;
   return {batch, newest};
+}
+
+/** Counts a page's items against the listing's totalEntries, when the API sends it. */
+function trackListing(run: ApiRun, body: JsonObject, items: number): void {
+  const total = totalEntries(body);
+  if (total !== undefined) run.progress = {done: (run.progress?.done ?? 0) + items, total};
+}
+
+/** `data.pagination.totalEntries`, which the API sends on paged listings; undefined otherwise. */
+export function totalEntries(body: JsonObject): number | undefined {
+  const pagination = isObject(body.data) ? body.data.pagination : undefined;
+  const total = isObject(pagination) ? pagination.totalEntries : undefined;
+  return typeof total === 'number' && total >= 0 ? total : undefined;
 }
 
 /** Bookmark or start_date, whichever is later (changing start_date forward skips history). */

@@ -3,10 +3,17 @@ import {writeFileSync} from 'node:fs';
 import {CAPABILITIES} from '../src/commands/about.js';
 import {SETTINGS} from '../src/config/settings.js';
 
-const REGION_OPTIONS = [
-  {label: 'US (api.segmentapis.com)', value: 'us'},
-  {label: 'EU (eu1.api.segmentapis.com)', value: 'eu'},
-];
+/** Choices Meltano offers for settings with an enum (aliases left out). */
+const OPTIONS: Record<string, {label: string; value: string}[]> = {
+  region: [
+    {label: 'US (api.segmentapis.com)', value: 'us'},
+    {label: 'EU (eu1.api.segmentapis.com)', value: 'eu'},
+  ],
+  metrics_log_level: ['debug', 'info', 'warning', 'error', 'none'].map((value) => ({
+    label: value.toUpperCase(),
+    value,
+  })),
+};
 
 function settingLines(name: string): string[] {
   const setting = SETTINGS[name as keyof typeof SETTINGS];
@@ -16,9 +23,9 @@ function settingLines(name: string): string[] {
     `      description: ${JSON.stringify(setting.description)}`,
   ];
   if (setting.secret) lines.push('      kind: string', '      sensitive: true');
-  else if (name === 'region') {
+  else if (OPTIONS[name]) {
     lines.push('      kind: options', '      options:');
-    for (const option of REGION_OPTIONS)
+    for (const option of OPTIONS[name])
       lines.push(`      - label: ${option.label}`, `        value: ${option.value}`);
   } else if (setting.format === 'date-time') lines.push('      kind: date_iso8601');
   else lines.push(`      kind: ${setting.type}`);

@@ -11,7 +11,7 @@ import {loadConfig} from './config/sources.js';
 import {httpFor} from './public-api/client.js';
 import {createPublicApiSource} from './public-api/source.js';
 import {InterruptedError, PipeClosedError, TapError, UsageError} from './shared/errors.js';
-import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './shared/log.js';
+import {createLogger, type LogFormat, type Logger, type LogLevel, toLogLevel} from './shared/log.js';
 import {NAME, VERSION} from './shared/version.js';
 import {discover} from './singer/catalog.js';
 
@@ -43,7 +43,11 @@ const help = `
 let log: Logger = createLogger(stderrLog());
 
 function stderrLog() {
-  return {write: (line: string) => process.stderr.write(line), pid: process.pid};
+  return {
+    write: (line: string) => process.stderr.write(line),
+    pid: process.pid,
+    tty: Boolean(process.stderr.isTTY),
+  };
 }
 
 async function main(): Promise<number> {
@@ -66,7 +70,8 @@ async function main(): Promise<number> {
     },
   });
   const {flags} = cli;
-  log = createLogger({...stderrLog(), level: logLevel(flags.logLevel), format: logFormat(flags.logFormat)});
+  const logOptions = {...stderrLog(), level: logLevel(flags.logLevel), format: logFormat(flags.logFormat)};
+  log = createLogger(logOptions);
   try {
     const unknown = unknownFlag(process.argv.slice(2));
     if (unknown) throw new UsageError(`unknown option ${unknown}`);
@@ -80,6 +85,8 @@ async function main(): Promise<number> {
     }
     if (sources.length === 0) throw new UsageError('--config is required to sync or test');
     const config = loadConfig(sources, process.env);
+    if (config.metrics_log_level !== undefined)
+      log = createLogger({...logOptions, metricsLevel: metricsLevel(config.metrics_log_level)});
     if (config.api_token) log.addSecret(config.api_token);
     if (flags.test !== undefined) return await test(flags.test, config, flags);
     await runSync(config, {catalog: flags.catalog, state: flags.state}, log, process.stdout);
@@ -145,12 +152,17 @@ function about(format: string | undefined): string {
 
 function logLevel(flag: string | undefined): LogLevel {
   const value = (flag ?? process.env.TAP_SEGMENT_LOG_LEVEL ?? process.env.LOGLEVEL ?? 'info').toLowerCase();
-  const normalized = value === 'warning' ? 'warn' : value;
-  if (!LOG_LEVELS.includes(normalized as LogLevel)) {
+  const level = toLogLevel(value);
+  if (level === undefined) {
     process.stderr.write(`CRITICAL --log-level must be one of debug, info, warn, error (got "${value}")\n`);
     process.exit(2);
   }
-  return normalized as LogLevel;
+  return level;
+}
+
+/** The config validated the name already; `none` silences METRIC lines altogether. */
+function metricsLevel(name: string): LogLevel | 'none' {
+  return name === 'none' ? 'none' : (toLogLevel(name) ?? 'info');
 }
 
 function logFormat(flag: string | undefined): LogFormat {

@@ -42,6 +42,15 @@ describe('config', () => {
     expect(message.split('\n')).to.have.length(1);
   });
 
+  it("takes metrics_log_level as the Meltano SDK's level names, in either case", () => {
+    expect(parseConfig({metrics_log_level: 'WARNING'}, 'c.json').metrics_log_level).to.equal('warning');
+    expect(parseConfig({metrics_log_level: 'none'}, 'c.json').metrics_log_level).to.equal('none');
+    expect(parseConfig({}, 'c.json')).to.not.have.property('metrics_log_level');
+    expect(invalid({metrics_log_level: 'verbose'})).to.include(
+      'metrics_log_level must be one of debug, info, warning, warn, error, none (got "verbose")',
+    );
+  });
+
   it('never quotes the token in a validation error', () => {
     const message = invalid({api_token: 12345678901234});
     expect(message).to.include('api_token must be a string');

@@ -205,6 +205,46 @@ describe('observability', () => {
     expect(lines).to.deep.equal(['WARNING shown\n']);
   });
 
+  it('prints METRIC lines for machines: in a pipe or a JSON log, and at a terminal only at debug', () => {
+    const point = {type: 'counter' as const, metric: 'record_count', value: 2, tags: {endpoint: 'sources'}};
+    const printed = (options: Omit<Parameters<typeof createLogger>[0], 'write'>): string[] => {
+      const lines: string[] = [];
+      const log = createLogger({...options, write: (l) => lines.push(l)});
+      log.metric(point);
+      expect(log.metricsEnabled(), JSON.stringify(options)).to.equal(lines.length > 0);
+      return lines;
+    };
+    const line =
+      'INFO METRIC: {"type":"counter","metric":"record_count","value":2,"tags":{"endpoint":"sources"}}\n';
+    expect(printed({})).to.deep.equal([line]);
+    expect(printed({tty: true})).to.deep.equal([]);
+    expect(printed({tty: true, level: 'debug'})).to.deep.equal([line]);
+    expect(printed({tty: true, format: 'json'})).to.have.length(1);
+    // metrics_log_level, as in the Meltano SDK: its own threshold, whatever the log level.
+    expect(printed({metricsLevel: 'warn'})).to.deep.equal([]);
+    expect(printed({metricsLevel: 'none', level: 'debug'})).to.deep.equal([]);
+    expect(printed({metricsLevel: 'info', level: 'warn'})).to.deep.equal([line]);
+    expect(printed({metricsLevel: 'debug', tty: true})).to.deep.equal([line]);
+    expect(printed({metricsLevel: 'info', tty: true})).to.deep.equal([]);
+    // Unset, the log level decides (a quiet run stays quiet).
+    expect(printed({level: 'warn'})).to.deep.equal([]);
+  });
+
+  it('prints per-stream progress lines in logs, and at a terminal only at debug', () => {
+    const lines: string[] = [];
+    for (const options of [
+      {},
+      {tty: true},
+      {tty: true, level: 'debug' as const},
+      {tty: true, format: 'json' as const},
+    ]) {
+      const log = createLogger({...options, write: (l) => lines.push(l)});
+      log.progress('stream sources: starting');
+      expect(log.interactive).to.equal(options.tty === true && !('format' in options));
+    }
+    expect(lines.map((l) => l.slice(0, 5))).to.deep.equal(['INFO ', 'DEBUG', '{"lev']);
+  });
+
   it('reports progress as INFO lines without a terminal, and as a redrawn status line on one', async () => {
     const lines: string[] = [];
     const log = createLogger({write: (l) => lines.push(l)});

@@ -24,6 +24,7 @@ export interface Config {
   flattening_enabled: boolean;
   flattening_max_depth: number;
   emit_activate_version: boolean;
+  metrics_log_level?: string;
 }
 
 type Setting = {
@@ -162,6 +163,13 @@ export const SETTINGS: Record<keyof Config, Setting> = {
     description: 'Send ACTIVATE_VERSION after full-table streams so targets can drop deleted rows.',
     default: false,
   },
+  metrics_log_level: {
+    type: 'string',
+    title: 'Metrics Log Level',
+    description:
+      'Threshold of the Singer METRIC lines on stderr, as in the Meltano SDK: debug or info prints them, warning, error or none silences them; unset, the log level decides. At a terminal they count as debug (the status line and summary show the numbers).',
+    enum: ['debug', 'info', 'warning', 'warn', 'error', 'none'],
+  },
 };
 
 export const CONFIG_SCHEMA = {
@@ -214,6 +222,9 @@ export function parseConfig(raw: Record<string, unknown>, source: string): Confi
   // Meltano drops nulls; so do we, so that a null means "use the default".
   const data = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null));
   if (typeof data.region === 'string') data.region = data.region.toLowerCase();
+  // Meltano SDK users write Python level names: INFO, WARNING.
+  if (typeof data.metrics_log_level === 'string')
+    data.metrics_log_level = data.metrics_log_level.toLowerCase();
   const problems: string[] = [];
   if (!validateSchema(data)) problems.push(...(validateSchema.errors ?? []).map((e) => explain(e, data)));
   if (problems.length === 0) problems.push(...semanticProblems(data as unknown as Config));

@@ -145,7 +145,7 @@ export function createHttp(options: HttpOptions): Http {
   }
 
   function timer(stream: string, started: number, status: number, outcome: string): void {
-    if (!log.enabled('info')) return;
+    if (!log.metricsEnabled()) return;
     log.metric({
       type: 'timer',
       metric: 'http_request_duration',

@@ -14,15 +14,35 @@ const LABEL: Record<LogLevel, string> = {
 };
 export const LOG_LEVELS = Object.keys(ORDER) as LogLevel[];
 
+/** A level name as users write it (`WARNING`, `warn`, `Info`), or undefined if it is none. */
+export function toLogLevel(name: string): LogLevel | undefined {
+  const lower = name.toLowerCase();
+  const level = lower === 'warning' ? 'warn' : lower;
+  return LOG_LEVELS.includes(level as LogLevel) ? (level as LogLevel) : undefined;
+}
+
 export interface Logger {
   debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
   critical(message: string): void;
-  /** A Singer metric line (`INFO METRIC: {...}`), printed at info level. */
+  /**
+   * A line a log file wants and a person at a terminal does not, because the status line and the
+   * summary table say the same: info in logs, debug on a terminal.
+   */
+  progress(message: string): void;
+  /**
+   * A Singer metric line (`INFO METRIC: {...}`). METRIC lines are for machines: at info in a pipe
+   * or a JSON log, at debug on a terminal (the status line and summary carry the numbers there).
+   * Their threshold is `metricsLevel`, else the log level.
+   */
   metric(point: MetricPoint): void;
+  /** Whether a metric line would be printed; callers skip measuring otherwise. */
+  metricsEnabled(): boolean;
   enabled(level: LogLevel): boolean;
+  /** A person reads these lines at a terminal: stderr is a TTY and the format is text. */
+  readonly interactive: boolean;
   /** A live status line on a terminal (redrawn in place, kept below log lines); '' clears it. */
   status(line: string): void;
   /** Every later line has this string replaced; used for the API token. */
@@ -40,6 +60,10 @@ export interface MetricPoint {
 export interface LoggerOptions {
   level?: LogLevel;
   format?: LogFormat;
+  /** Lines reach a terminal (the CLI passes stderr.isTTY). */
+  tty?: boolean;
+  /** Threshold of METRIC lines (the Meltano SDK's `metrics_log_level`); 'none' drops them. */
+  metricsLevel?: LogLevel | 'none';
   /** Where lines go: the CLI passes stderr; tests keep them. */
   write: (line: string) => void;
   /** The process id JSON lines carry (Meltano's structured-log shape). */
@@ -50,6 +74,12 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = ORDER[options.level ?? 'info'];
   const format = options.format ?? 'text';
+  const interactive = Boolean(options.tty) && format === 'text';
+  const metricsThreshold =
+    options.metricsLevel === 'none'
+      ? Number.POSITIVE_INFINITY
+      : ORDER[options.metricsLevel ?? options.level ?? 'info'];
+  const metricsShown = ORDER[interactive ? 'debug' : 'info'] >= metricsThreshold;
   const {write} = options;
   const now = options.now ?? Date.now;
   const secrets = new Set<string>();
@@ -60,8 +90,10 @@ export function createLogger(options: LoggerOptions): Logger {
     for (const secret of secrets) out = out.split(secret).join(REDACTED);
     return out;
   };
-  const emit = (level: LogLevel, message: string, metric?: MetricPoint): void => {
-    if (ORDER[level] < threshold) return;
+  const emit = (level: LogLevel, message: string): void => {
+    if (ORDER[level] >= threshold) print(level, message);
+  };
+  const print = (level: LogLevel, message: string, metric?: MetricPoint): void => {
     // One line per message: a newline inside would look like a second log record to Meltano.
     const text = scrub(message).replace(/\r?\n/g, ' | ');
     const line =
@@ -89,8 +121,14 @@ export function createLogger(options: LoggerOptions): Logger {
     warn: (m) => emit('warn', m),
     error: (m) => emit('error', m),
     critical: (m) => emit('critical', m),
-    metric: (point) => emit('info', `METRIC: ${JSON.stringify(point)}`, point),
+    progress: (m) => emit(interactive ? 'debug' : 'info', m),
+    // Labelled INFO whatever routed it: `INFO METRIC: {...}` is the Singer wire shape of a metric.
+    metric: (point) => {
+      if (metricsShown) print('info', `METRIC: ${JSON.stringify(point)}`, point);
+    },
+    metricsEnabled: () => metricsShown,
     enabled: (level) => ORDER[level] >= threshold,
+    interactive,
     status: (line) => {
       statusLine = scrub(line);
       write(`\r\x1b[K${statusLine}`);

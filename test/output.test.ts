@@ -250,7 +250,7 @@ describe('observability', () => {
     const log = createLogger({write: (l) => lines.push(l)});
     const run = {def: {name: 'sources'}, records: 12, pages: 3} as unknown as StreamRun;
     const stats = () => ({requests: 4, retries: 0, rateLimited: 0, waitedMs: 1500});
-    const plain = createProgress({log, tty: false, stats, intervalMs: 10});
+    const plain = createProgress({log, tty: false, streams: ['sources'], stats, intervalMs: 10});
     plain.start(run);
     await new Promise((r) => setTimeout(r, 35));
     plain.stop();
@@ -260,13 +260,14 @@ describe('observability', () => {
       ),
     ).to.equal(true);
     lines.length = 0;
-    const live = createProgress({log, tty: true, stats, intervalMs: 10});
+    const live = createProgress({log, tty: true, streams: ['sources'], stats, intervalMs: 10});
     live.start(run);
     await new Promise((r) => setTimeout(r, 25));
     log.info('a log line');
     live.finish(run);
     live.stop();
-    expect(lines.some((l) => l.startsWith('\r\x1b[Ksources 12 rec/3 pg'))).to.equal(true);
+    // The default width is 80: the short form of the numbers, then the busiest stream.
+    expect(lines[0]).to.equal('\r\x1b[K0/1 streams, 12 rec, 4 req, 1.5s waits, 0:00 | sources 12');
     expect(lines.some((l) => l.startsWith('\r\x1b[KINFO a log line\n'))).to.equal(true);
     expect(lines.at(-1)).to.equal('\r\x1b[K');
   });

@@ -359,9 +359,16 @@ describe('sync engine', () => {
       .reply(403, {errors: [{type: 'forbidden', message: 'Forbidden'}]});
     const log = memoryLogger();
     const result = await runSync({selections: selections('audit_events'), now: NOW, log});
-    const warnings = log.lines.filter((l) => l.includes('skipped'));
+    const warnings = log.lines.filter((l) => l.startsWith('WARNING') && l.includes('skipped'));
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.include('Audit Trail');
+    // The stream's closing line (and the summary table) says why it holds nothing.
+    const closing =
+      /^INFO stream audit_events: 0 records in 0 pages, [\d.]+s \(skipped: 403, needs Audit Trail/;
+    expect(
+      log.lines.filter((l) => closing.test(l)),
+      log.lines.join('\n'),
+    ).to.have.length(1);
     expect(result.messages.at(-1)?.type).to.equal('STATE');
   });
 

@@ -3,8 +3,11 @@
 import type {Writable} from 'node:stream';
 import {type Config, readJsonObject} from '../config/settings.js';
 import {createProgress} from '../engine/progress.js';
+import {seconds} from '../engine/status-line.js';
+import {type StreamResult, summaryTable} from '../engine/summary.js';
 import {sync} from '../engine/sync.js';
 import {httpFor} from '../public-api/client.js';
+import type {HttpStats} from '../public-api/http.js';
 import {createPublicApiSource} from '../public-api/source.js';
 import {InputError, InterruptedError} from '../shared/errors.js';
 import type {Logger} from '../shared/log.js';
@@ -61,8 +64,19 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
   };
   const http = httpFor(config, log, controller.signal);
   process.on('SIGINT', onSignal('SIGINT')).on('SIGTERM', onSignal('SIGTERM'));
-  log.info(`syncing ${selections.length} streams: ${selections.map((s) => s.def.name).join(', ')}`);
-  const progress = createProgress({log, tty: Boolean(process.stderr.isTTY), stats: () => http.stats()});
+  // At a terminal the summary table names them all at the end; a log file wants the list up front.
+  const names = log.interactive ? '' : `: ${selections.map((s) => s.def.name).join(', ')}`;
+  log.info(`syncing ${selections.length} streams${names}`);
+  const progress = createProgress({
+    log,
+    tty: log.interactive,
+    streams: selections.map((s) => s.def.name),
+    columns: process.stderr.columns,
+    stats: () => http.stats(),
+  });
+  // A terminal that changes width gets a status line fitted to the new one at once.
+  const onResize = () => progress.resize(process.stderr.columns);
+  process.stderr.on('resize', onResize);
   try {
     for await (const batch of sync({
       selections,
@@ -78,16 +92,30 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
       await writer.write(chunk);
     }
     await writer.flush();
-    const stats = http.stats();
-    log.info(
-      `sync complete: ${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited`,
-    );
   } catch (error) {
     controller.abort(error);
     throw error;
   } finally {
     // The handlers stay until the process exits: a second Ctrl-C while the last STATE is being
     // flushed must not kill the process half-way through that line.
+    process.stderr.off('resize', onResize);
     progress.stop();
+    // The table is for a person at a terminal, and printed however the run ended (what did get
+    // synced matters most after a failure). A log file already has every stream's line and its
+    // METRIC lines, and a table in a JSON log would be one record per row: no table there.
+    if (log.interactive && log.enabled('info'))
+      process.stderr.write(
+        log.scrub(summaryTable(progress.results(), progress.elapsedMs(), process.stderr.columns || 80)),
+      );
   }
+  log.info(`sync complete: ${completion(progress.results(), http.stats(), progress.elapsedMs())}`);
+}
+
+function completion(results: readonly StreamResult[], stats: HttpStats, elapsedMs: number): string {
+  const skipped = results.filter((r) => r.outcome === 'skipped').length;
+  const records = results.reduce((sum, r) => sum + r.records, 0);
+  return (
+    `${results.length} streams${skipped ? ` (${skipped} skipped)` : ''}, ${records} records, ` +
+    `${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited, ${seconds(elapsedMs)}`
+  );
 }

@@ -17,6 +17,7 @@ import type {EngineEvent, RunContext, StreamRun} from './context.js';
 import {mergeConcurrent} from './merge.js';
 import type {Progress} from './progress.js';
 import type {Source, StreamGroup} from './source.js';
+import {seconds} from './status-line.js';
 
 export interface SyncOptions {
   readonly selections: readonly Selection[];
@@ -162,14 +163,17 @@ async function* runGroup(source: Source, group: StreamGroup, ctx: RunContext): A
   yield [{type: 'UNIT', name: group.name, active: true}, ...runs.map(schemaMessage)];
   for (const run of runs) ctx.progress?.start(run);
   const others = runs.filter((r) => r.def.name !== group.name).map((r) => r.def.name);
-  ctx.log.info(`stream ${group.name}: starting${others.length ? ` with ${others.join(', ')}` : ''}`);
+  ctx.log.progress(`stream ${group.name}: starting${others.length ? ` with ${others.join(', ')}` : ''}`);
   const completed = yield* source.read(group, ctx);
   const finished: EngineEvent[] = [];
   for (const run of runs) {
     if (run.version.version !== undefined && completed.has(run.def.name)) {
       finished.push({type: 'ACTIVATE_VERSION', stream: run.def.name, version: run.version.version});
     }
-    ctx.log.info(`stream ${run.def.name}: ${run.records} records in ${run.pages} pages`);
+    const skipped = run.skipped ? ` (${run.pages === 0 ? 'skipped' : 'incomplete'}: ${run.skipped})` : '';
+    ctx.log.progress(
+      `stream ${run.def.name}: ${run.records} records in ${run.pages} pages, ${seconds(ctx.now() - started)}${skipped}`,
+    );
     ctx.log.metric({
       type: 'counter',
       metric: 'record_count',

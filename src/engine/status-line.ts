@@ -15,18 +15,24 @@ export interface StatusFacts {
 }
 
 const SEPARATOR = ' | ';
+/**
+ * Columns left free after the line: Ctrl-C makes the terminal echo `^C` after it. On a full row that
+ * echo wraps and leaves the status row behind; here it stays on the row the next draw clears.
+ */
+const ECHO_ROOM = 2;
 /** A stream name cut shorter than this says nothing; the line leaves it out instead. */
 const MIN_NAME = 8;
 
 /**
- * At most `columns - 1` characters, so the terminal never wraps it: `\r\x1b[K` clears one row,
- * and a wrapped line would leave its first rows behind at every redraw. The numbers come in a
+ * At most `columns - 3` characters, so the terminal never wraps it: `\r\x1b[K` clears one row,
+ * and a wrapped line would leave its first rows behind at every redraw (a line of exactly
+ * `columns` wraps at once on some terminals, and `^C` needs two more). The numbers come in a
  * long, a short and two minimal forms; the busiest streams' names follow the long form in full,
  * or the short form cut to fit. Where no name fits, the richest form that fits alone; the last
  * resort is the bare count and clock, cut.
  */
 export function statusLine(facts: StatusFacts, columns: number): string {
-  const max = Math.max(1, columns - 1);
+  const max = Math.max(1, columns - 1 - ECHO_ROOM);
   const tiers = statTiers(facts);
   const busiest = facts.busiest.slice(0, 2);
   // Only the long and short forms carry names: where only the bare minimum fits, the count, the

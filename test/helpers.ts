@@ -47,6 +47,8 @@ export interface RunResult {
   messages: SingerMessage[];
   lines: string[];
   log: string[];
+  /** With `keepFailure`: what the sync threw after its last message (StreamsFailedError, say). */
+  error?: Error;
 }
 
 export function selections(...names: string[]): Selection[] {
@@ -60,6 +62,8 @@ export async function runSync(options: {
   state?: State;
   now?: number;
   log?: Logger & {lines: string[]};
+  /** Return what the sync threw as `error`, with every message before it, instead of rejecting. */
+  keepFailure?: boolean;
 }): Promise<RunResult> {
   const config = options.config ?? testConfig();
   const log = options.log ?? memoryLogger();
@@ -67,20 +71,25 @@ export async function runSync(options: {
   const messages: SingerMessage[] = [];
   const lines: string[] = [];
   const now = options.now;
-  for await (const batch of sync({
-    selections: options.selections,
-    state: options.state ?? emptyState(),
-    config,
-    sources: [createPublicApiSource(http, config)],
-    log,
-    ...(now ? {now: () => now} : {}),
-  })) {
-    for (const message of batch) {
-      messages.push(message);
-      const line = serialize(message);
-      if (message.type !== 'ACTIVATE_VERSION') singer.parse_message(line);
-      lines.push(line);
+  try {
+    for await (const batch of sync({
+      selections: options.selections,
+      state: options.state ?? emptyState(),
+      config,
+      sources: [createPublicApiSource(http, config)],
+      log,
+      ...(now ? {now: () => now} : {}),
+    })) {
+      for (const message of batch) {
+        messages.push(message);
+        const line = serialize(message);
+        if (message.type !== 'ACTIVATE_VERSION') singer.parse_message(line);
+        lines.push(line);
+      }
     }
+  } catch (error) {
+    if (!options.keepFailure) throw error;
+    return {messages, lines, log: log.lines, error: error as Error};
   }
   return {messages, lines, log: log.lines};
 }

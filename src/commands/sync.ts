@@ -5,8 +5,9 @@ import {type Config, readJsonObject} from '../config/settings.js';
 import {createProgress} from '../engine/progress.js';
 import {sync} from '../engine/sync.js';
 import {httpFor} from '../public-api/client.js';
+import type {HttpStats} from '../public-api/http.js';
 import {createPublicApiSource} from '../public-api/source.js';
-import {InputError, InterruptedError} from '../shared/errors.js';
+import {InputError, InterruptedError, StreamsFailedError} from '../shared/errors.js';
 import type {Logger} from '../shared/log.js';
 import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
 import {serialize} from '../singer/messages.js';
@@ -78,11 +79,14 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
       await writer.write(chunk);
     }
     await writer.flush();
-    const stats = http.stats();
-    log.info(
-      `sync complete: ${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited`,
-    );
+    log.info(`sync complete: ${requestSummary(http.stats())}`);
   } catch (error) {
+    if (error instanceof StreamsFailedError) {
+      // Every other stream finished and the final STATE is written: deliver it, then report.
+      await writer.flush();
+      log.info(`sync finished with failed streams: ${requestSummary(http.stats())}`);
+      throw error;
+    }
     controller.abort(error);
     throw error;
   } finally {
@@ -90,4 +94,8 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     // flushed must not kill the process half-way through that line.
     progress.stop();
   }
+}
+
+function requestSummary(stats: HttpStats): string {
+  return `${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited`;
 }

@@ -32,6 +32,8 @@ export interface StreamRun {
   readonly version: {version?: number};
   records: number;
   pages: number;
+  /** Set once the stream stopped on a failure of its own (see failures.ts). */
+  failed: boolean;
 }
 
 /** The engine's own events: Singer messages plus the bookkeeping that becomes STATE. */
@@ -39,4 +41,6 @@ export type EngineEvent =
   | SingerMessage
   | {type: 'ADVANCE'; stream: string; key: string; value: string}
   | {type: 'PARENT_DONE'; stream: string; parentId: string | undefined}
-  | {type: 'UNIT'; name: string; active: boolean};
+  | {type: 'UNIT'; name: string; active: boolean}
+  /** The stream stopped early: no more of its bookkeeping reaches STATE, and no ACTIVATE_VERSION. */
+  | {type: 'FAILED'; stream: string; reason: string};

@@ -1,5 +1,5 @@
 // Cursor pagination over one endpoint (data.pagination.next); knows nothing about retries.
-import {ResponseShapeError} from '../shared/errors.js';
+import {PaginationLoopError} from '../shared/errors.js';
 import {isObject, type JsonObject} from '../shared/json.js';
 import type {GetJson, Query, RequestOptions} from './http.js';
 
@@ -36,7 +36,7 @@ export async function* pages(
     const next = nextCursor(body);
     if (next === undefined) return;
     if (seen.has(next) || next === cursor) {
-      throw new ResponseShapeError(
+      throw new PaginationLoopError(
         `stream ${options.stream}: GET ${path} returned pagination cursor "${next}" a second time; ` +
           'the API is looping, so the stream stops here instead of repeating pages. Run again later or report it',
       );

@@ -158,3 +158,60 @@ describe('tracking plan rule keys', () => {
     expect(keyOf({type: 'TRACK', key: 'Order Completed', version: 1})).to.equal('Order Completed');
   });
 });
+
+describe('types as the contract says', () => {
+  it('emits the numbers the contract types `number` as they come, fractions included', async () => {
+    const scope = nock(API)
+      .get('/groups')
+      .query(true)
+      .reply(200, {
+        data: {userGroups: [{id: 'g1', name: 'Data', memberCount: 3.5}], pagination: {current: 'MA=='}},
+      })
+      .get('/usage/mtu/daily')
+      .query(true)
+      .reply(200, {
+        data: {
+          dailyWorkspaceMTUUsage: [
+            {
+              timestamp: '2026-11-02T00:00:00Z',
+              periodStart: 1793491200.5,
+              periodEnd: 1796083200.25,
+              anonymous: '1',
+              anonymousIdentified: '2',
+              identified: '3',
+              neverIdentified: '4',
+            },
+          ],
+          pagination: {current: 'MA=='},
+        },
+      });
+    const result = await runSync({
+      selections: selections('groups', 'usage_mtu_daily'),
+      config: (await import('./helpers.js')).testConfig({start_date: '2026-11-01'}),
+      now: NOW,
+    });
+    scope.done();
+    expect(records(result, 'groups')[0]?.memberCount).to.equal(3.5);
+    expect(records(result, 'usage_mtu_daily')[0]).to.include({
+      periodStart: 1793491200.5,
+      periodEnd: 1796083200.25,
+    });
+  });
+
+  it("takes any JSON value as a rule's jsonSchema", async () => {
+    const values = [{type: 'object'}, true, null, ['a'], 'free text', 7];
+    const rules = values.map((jsonSchema, version) => ({type: 'TRACK', key: 'Order', version, jsonSchema}));
+    const scope = nock(API)
+      .get('/tracking-plans')
+      .query(true)
+      .reply(200, {
+        data: {trackingPlans: [{id: 'tp1', name: 'P', type: 'LIVE'}], pagination: {current: 'MA=='}},
+      })
+      .get('/tracking-plans/tp1/rules')
+      .query(true)
+      .reply(200, {data: {rules, pagination: {current: 'MA=='}}});
+    const result = await runSync({selections: selections('tracking_plan_rules')});
+    scope.done();
+    expect(records(result, 'tracking_plan_rules').map((r) => r.jsonSchema)).to.deep.equal(values);
+  });
+});

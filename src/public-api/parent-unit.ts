@@ -5,8 +5,7 @@ import {ForbiddenError, HttpError} from '../shared/errors.js';
 import {isObject, type JsonValue} from '../shared/json.js';
 import {iso} from '../shared/time.js';
 import {forbiddenWarning} from './forbidden.js';
-import {pages} from './paginate.js';
-import {envelopeItems, pageOptions, pageRecords, readStream} from './reader.js';
+import {envelopeItems, pageRecords, readStream, slicePages} from './reader.js';
 import type {ApiContext, ApiRun, Unit} from './source.js';
 
 type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden' | 'failed';
@@ -50,8 +49,7 @@ export async function* runParentUnit(
   const {root} = unit;
   try {
     for (let pass = 0; pass < 2; pass++) {
-      const options = pageOptions(parentDef, ctx.config.page_size);
-      for await (const body of pages(ctx.http.getJson, parentDef.path, parentDef.query ?? {}, options)) {
+      for await (const body of slicePages(parentDef, ctx, parentDef.path, parentDef.query ?? {})) {
         const items = envelopeItems(body, parentDef, parentDef.path);
         if (root && !root.failed && pass === 0) yield rootRecords(root, items, ctx);
         // Nobody left to feed: the parent's own stream is done or failed, every child stopped.

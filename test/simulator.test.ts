@@ -480,6 +480,48 @@ describe('simulator', () => {
     });
   });
 
+  describe('lists, details and numbers', () => {
+    afterEach(() => sim.configure({listFields: 'contract', keylessFunction: false, fractional: false}));
+    const DETAIL = [
+      'code',
+      'settings',
+      'deployedAt',
+      'isLatestVersion',
+      'previewWebhookUrl',
+      'batchMaxCount',
+    ];
+
+    it('lists functions without what only GET /functions/{id} returns, unless lists are "full"', async () => {
+      const list = (await get(sim, '/functions?resourceType=SOURCE')).body.data.functions as Json[];
+      for (const item of list) for (const field of DETAIL) expect(item).to.not.have.property(field);
+      const detail = (await get(sim, `/functions/${list[0]?.id}`)).body.data.function as Json;
+      expect(detail).to.include(list[0] as Json);
+      for (const field of DETAIL) expect(detail).to.have.property(field);
+      expect((await get(sim, '/functions/sfn_nope')).status).to.equal(404);
+      sim.configure({listFields: 'full'});
+      const full = (await get(sim, '/functions?resourceType=SOURCE')).body.data.functions as Json[];
+      expect(full[0]).to.deep.equal(detail);
+    });
+
+    it('gives users without permissions in a "slim" list, and with them in the detail', async () => {
+      const withThem = (await get(sim, '/users')).body.data.users as Json[];
+      expect(withThem.filter((u) => 'permissions' in u).length).to.be.greaterThan(withThem.length / 2);
+      sim.configure({listFields: 'slim'});
+      const slim = (await get(sim, '/users')).body.data.users as Json[];
+      for (const user of slim) expect(user).to.not.have.property('permissions');
+      const owner = withThem.find((u) => 'permissions' in u) as Json;
+      expect((await get(sim, `/users/${owner.id}`)).body.data.user).to.deep.equal(owner);
+    });
+
+    it('adds a keyless function to the first SOURCE page, and fractions to number fields', async () => {
+      sim.configure({keylessFunction: true, fractional: true});
+      const sources = (await get(sim, '/functions?resourceType=SOURCE')).body.data.functions as Json[];
+      expect(sources.filter((f) => !('id' in f))).to.have.length(1);
+      const groups = (await get(sim, '/groups')).body.data.userGroups as Json[];
+      for (const group of groups) expect((group.memberCount as number) % 1).to.equal(0.5);
+    });
+  });
+
   describe('scale and determinism', () => {
     it('serves over a million audit events at scale 1000 without materialising them', async () => {
       const big = await startSimulator({

@@ -22,6 +22,9 @@ const help = `Usage: tsx dev/simulator/main.ts [options]
   --pagination-form F dot (default) or bracket: only pagination[count] / pagination[cursor] work
   --form-rejection S  what a rejected pagination form gets: 422 (default) or 400 "Validation failure"
   --group-by-form F   the /events/volume groupBy form understood: ${GROUP_BY_FORMS.join(', ')} (default comma)
+  --list-fields L     contract (default), slim (/users without permissions) or full (/functions with code, settings, …)
+  --keyless-function  /functions?resourceType=SOURCE also lists a function without an id
+  --fractional        number fields (memberCount, periodStart/End, volume counts, batchMaxCount) get fractions
   --token T, --eu-token T   fixed tokens
 `;
 
@@ -58,6 +61,9 @@ async function main(): Promise<void> {
       'pagination-form': {type: 'string'},
       'form-rejection': {type: 'string'},
       'group-by-form': {type: 'string'},
+      'list-fields': {type: 'string'},
+      'keyless-function': {type: 'boolean'},
+      fractional: {type: 'boolean'},
       token: {type: 'string'},
       'eu-token': {type: 'string'},
       help: {type: 'boolean'},
@@ -93,6 +99,9 @@ async function main(): Promise<void> {
     paginationForm: oneOf(values['pagination-form'], ['dot', 'bracket'] as const, '--pagination-form'),
     formRejection: oneOf(num(values['form-rejection']), [400, 422] as const, '--form-rejection'),
     groupByForm: oneOf(values['group-by-form'], GROUP_BY_FORMS, '--group-by-form'),
+    listFields: oneOf(values['list-fields'], ['contract', 'slim', 'full'] as const, '--list-fields'),
+    keylessFunction: values['keyless-function'],
+    fractional: values.fractional,
   });
   process.stdout.write(
     `US  ${sim.url}\nEU  ${sim.euUrl}\ntoken     ${sim.token}\neu token  ${sim.euToken}\n`,

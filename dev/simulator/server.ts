@@ -10,6 +10,7 @@ import {respondTo} from './routes.js';
 import {createStats, type Stats} from './stats.js';
 import {bend, DEFAULT_SWITCHES, mergeSwitches, type Switches, type SwitchInput} from './switches.js';
 import {type ApiError, isApiError, type Workspace} from './types.js';
+import {vary} from './variants.js';
 import {createWorkspace} from './workspace.js';
 
 export interface SimulatorOptions extends SwitchInput {
@@ -127,7 +128,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     const cursor = query.get('pagination.cursor');
-    const body = JSON.stringify({data: bend(result.data, result.listing.key, path, cursor, switches)});
+    const varied = vary(result.data, result.listing.key, path, query, region.workspace, switches);
+    const body = JSON.stringify({data: bend(varied, result.listing.key, path, cursor, switches)});
     if (fault === 'truncate') {
       stats.record(path, 'truncate');
       // No Content-Length: the body is chunked, so the client sees a cut-off stream, not a short one.

@@ -3,8 +3,9 @@
 import type {DialectSwitches} from './dialect.js';
 import type {FaultConfig, RateLimit} from './faults.js';
 import type {JsonObject} from './types.js';
+import type {VariantSwitches} from './variants.js';
 
-export interface Switches extends DialectSwitches {
+export interface Switches extends DialectSwitches, VariantSwitches {
   rateLimit: RateLimit;
   endpointLimits: Record<string, RateLimit>;
   faults: FaultConfig | undefined;
@@ -49,6 +50,9 @@ export const DEFAULT_SWITCHES: Switches = {
   paginationForm: 'dot',
   formRejection: 422,
   groupByForm: 'comma',
+  listFields: 'contract',
+  keylessFunction: false,
+  fractional: false,
 };
 
 const prefixes = (value: string | string[] | undefined) =>
@@ -67,6 +71,9 @@ export function mergeSwitches(base: Switches, input: SwitchInput): Switches {
     'paginationForm',
     'formRejection',
     'groupByForm',
+    'listFields',
+    'keylessFunction',
+    'fractional',
   ] as const;
   for (const key of scalars) {
     // Undefined means "unchanged", except for faults, where it switches injection off.

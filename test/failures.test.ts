@@ -41,19 +41,19 @@ const activated = (messages: SingerMessage[]) =>
 describe('one bad stream costs one stream', () => {
   it('stops a stream whose record does not fit, finishes the others, and ends with a summary', async () => {
     nock(API).get('/roles').query(true).reply(200, badRoles());
-    nockPages('/users', 'users');
+    nockPages('/destinations', 'destinations');
     const log = memoryLogger();
     const result = await runSync({
-      selections: selections('users', 'roles'),
+      selections: selections('destinations', 'roles'),
       config: testConfig({emit_activate_version: true}),
       log,
       keepFailure: true,
     });
     checkOrdering(result.messages);
-    expect(records(result, 'users')).to.have.length(3);
+    expect(records(result, 'destinations')).to.have.length(3);
     // The page that held the bad record is not emitted at all: no half page, no partial row.
     expect(records(result, 'roles')).to.have.length(0);
-    expect(activated(result.messages)).to.deep.equal(['users']);
+    expect(activated(result.messages)).to.deep.equal(['destinations']);
     expect(result.error).to.be.instanceOf(StreamsFailedError);
     expect(result.error?.message).to.equal(
       '1 of 2 streams failed: roles (a record does not fit its schema); every other stream finished, and ' +
@@ -103,13 +103,13 @@ describe('one bad stream costs one stream', () => {
       .query(true)
       .times(2)
       .reply(200, {data: {invites: ['a@example.com'], pagination: {current: 'MA==', next: 'MA=='}}});
-    nockPages('/users', 'users');
+    nockPages('/destinations', 'destinations');
     const result = await runSync({
-      selections: selections('users', 'roles', 'invites'),
+      selections: selections('destinations', 'roles', 'invites'),
       keepFailure: true,
     });
     scope.done();
-    expect(records(result, 'users')).to.have.length(3);
+    expect(records(result, 'destinations')).to.have.length(3);
     expect((result.error as StreamsFailedError).failures).to.have.deep.members([
       {stream: 'roles', reason: 'HTTP 404'},
       {stream: 'invites', reason: 'the API repeated a pagination cursor'},
@@ -122,11 +122,11 @@ describe('one bad stream costs one stream', () => {
       .get('/spaces')
       .query(true)
       .reply(404, {errors: [{type: 'NotFound', message: 'Resource not found'}]});
-    nockPages('/users', 'users');
+    nockPages('/destinations', 'destinations');
     const log = memoryLogger();
-    const result = await runSync({selections: selections('spaces', 'users'), log});
+    const result = await runSync({selections: selections('spaces', 'destinations'), log});
     expect(result.error).to.equal(undefined);
-    expect(records(result, 'users')).to.have.length(3);
+    expect(records(result, 'destinations')).to.have.length(3);
     const warnings = log.lines.filter((l) => l.startsWith('WARNING') && l.includes('spaces'));
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.include('stream spaces skipped: 404').and.include('Engage (Spaces)');
@@ -240,8 +240,13 @@ describe('one bad stream costs one stream', () => {
       .get('/roles')
       .query(true)
       .reply(401, {errors: [{type: 'unauthorized', message: 'Unauthorized'}]});
-    nock(API).get('/users').query(true).optionally().delay(200).reply(200, fixture('users.page2'));
-    const unauthorized = await runSync({selections: selections('roles', 'users'), keepFailure: true});
+    nock(API)
+      .get('/destinations')
+      .query(true)
+      .optionally()
+      .delay(200)
+      .reply(200, fixture('destinations.page2'));
+    const unauthorized = await runSync({selections: selections('roles', 'destinations'), keepFailure: true});
     expect(unauthorized.error).to.have.property('name', 'HttpError');
     expect(unauthorized.error?.message).to.include('401 Unauthorized');
     nock.cleanAll();

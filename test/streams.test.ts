@@ -6,6 +6,7 @@ import {
   API,
   checkOrdering,
   fixture,
+  nockDetails,
   nockPages,
   records,
   runSync,
@@ -36,8 +37,10 @@ describe('streams (nock, every envelope)', () => {
   for (const def of simple) {
     it(`reads ${def.name} from data.${def.recordsKey} across two pages`, async () => {
       const scope = nockPages(def.path, def.name);
+      const details = def.detail ? nockDetails(def.name) : undefined;
       const result = await runSync({selections: selections(def.name), now: NOW});
       scope.done();
+      details?.done();
       checkOrdering(result.messages);
       const expected = fixtureItems(def.name).map((item) =>
         def.name === 'invites' ? item : (item as Record<string, unknown>)[def.keyProperties[0] as string],
@@ -83,9 +86,31 @@ describe('streams (nock, every envelope)', () => {
     for (const type of ['INSERT_DESTINATION', 'INSERT_SOURCE', 'INSERT_TRANSFORMATION', 'SOURCE']) {
       scope.get('/functions').query({resourceType: type, 'pagination.count': '200'}).reply(200, EMPTY);
     }
+    const details = nockDetails('functions');
     const result = await runSync({selections: selections('functions')});
     scope.done();
-    expect(records(result, 'functions')).to.have.length(3);
+    details.done();
+    const functions = records(result, 'functions');
+    expect(functions).to.have.length(3);
+    // The list has none of these: they come from GET /functions/{functionId}, one request per function.
+    for (const fn of functions) {
+      expect(fn.code).to.be.a('string');
+      expect(fn).to.include({
+        isLatestVersion: true,
+        batchMaxCount: 0,
+        deployedAt: '2026-05-21T09:00:00.000Z',
+      });
+      expect(fn.settings).to.deep.equal([
+        {
+          name: 'apiKey',
+          label: 'API key',
+          description: 'Scoring API key',
+          type: 'STRING',
+          required: true,
+          sensitive: true,
+        },
+      ]);
+    }
   });
 
   it('emits usage counts as integers and timestamps in UTC', async () => {

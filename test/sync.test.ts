@@ -396,6 +396,7 @@ describe('sync engine', () => {
     const page = fixture('users.page2');
     for (const user of (page.data as {users: Record<string, unknown>[]}).users) user.shoeSize = 44;
     nock(API).get('/users').query(true).reply(200, page);
+    nock(API).get('/users/u3Ng5xToPrSz0uVb4aDe6H').reply(200, fixture('users.detail'));
     const log = memoryLogger();
     const result = await runSync({selections: selections('users'), log});
     expect(records(result, 'users').every((u) => !('shoeSize' in u))).to.equal(true);

@@ -7,6 +7,7 @@ import {isObject, type JsonValue} from '../shared/json.js';
 import {silentLogger} from '../shared/log.js';
 import {DAY_MS} from '../shared/time.js';
 import type {Selection} from '../singer/catalog.js';
+import {createDetailReader} from './detail.js';
 import {createRecordPreparer} from './prepare.js';
 import {type ApiAccess, envelopeItems, fillPath, slicePages} from './reader.js';
 import {planSlices} from './slices.js';
@@ -52,7 +53,9 @@ export async function checkStreams(
           continue;
         }
       }
-      const items = await firstItems(def, parentId);
+      // One detail read at most: enough to see whether the detail's fields fit the schema.
+      const toFull = createDetailReader(def, deps, {log: silentLogger, strict: false, maxReads: 1});
+      const items = await toFull(await firstItems(def, parentId));
       for (const item of items) {
         for (const record of prepare(item, parentId)) {
           result.records_seen += 1;

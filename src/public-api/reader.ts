@@ -5,6 +5,7 @@ import type {EngineEvent} from '../engine/context.js';
 import {ResponseShapeError} from '../shared/errors.js';
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 import {iso, parseInstant} from '../shared/time.js';
+import {createDetailReader} from './detail.js';
 import type {Dialect} from './dialect.js';
 import type {Http, Query} from './http.js';
 import {type PageOptions, pages} from './paginate.js';
@@ -38,9 +39,11 @@ export async function* readStream(
           },
         ]
       : [];
+  const toFull = createDetailReader(def, ctx, {log: ctx.log, strict: ctx.config.strict_streams});
   for (const slice of slices) {
     for await (const body of slicePages(def, ctx, path, slice.query)) {
-      const page = pageRecords(run, envelopeItems(body, def, path), iso(ctx.now()), parentId);
+      const items = await toFull(envelopeItems(body, def, path));
+      const page = pageRecords(run, items, iso(ctx.now()), parentId);
       newest = Math.max(newest, page.newest);
       if (page.batch.length > 0) yield page.batch;
     }

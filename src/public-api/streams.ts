@@ -47,6 +47,13 @@ export interface StreamDef extends StreamSpec {
   readonly requestsPerMinute?: number;
   /** Fields that Segment sends as bigint strings and the tap emits as integers. */
   readonly integerFields?: readonly string[];
+  /**
+   * The list gives items without fields only the detail GET returns: an item that lacks any of
+   * `fields` is read again from `path` (`{id}` is its id) and the detail's fields win (detail.ts).
+   */
+  readonly detail?: {readonly path: string; readonly recordsKey: string; readonly fields: readonly string[]};
+  /** The contract makes the key optional: an item without an id is skipped with a warning instead of failing. */
+  readonly keyless?: 'skip';
   /** Reshapes one API item into zero or more records (before validation). */
   readonly transform?: (item: JsonValue) => JsonObject[];
 }
@@ -100,7 +107,14 @@ export const streams: readonly StreamDef[] = [
     keyProperties: ['id'],
     feature: PROTOCOLS,
   },
-  {name: 'users', path: '/users', recordsKey: 'users', keyProperties: ['id']},
+  {
+    name: 'users',
+    path: '/users',
+    recordsKey: 'users',
+    keyProperties: ['id'],
+    // UserV1 makes permissions optional, and the 36.2.0 examples show them only on the detail.
+    detail: {path: '/users/{id}', recordsKey: 'user', fields: ['permissions']},
+  },
   {name: 'groups', path: '/groups', recordsKey: 'userGroups', keyProperties: ['id']},
   {name: 'roles', path: '/roles', recordsKey: 'roles', keyProperties: ['id']},
   {
@@ -151,6 +165,13 @@ export const streams: readonly StreamDef[] = [
     keyProperties: ['id'],
     slicedBy: {param: 'resourceType', values: FUNCTION_TYPES},
     feature: 'Functions',
+    // ListFunctionItemV1 lacks these FunctionV1 fields, and makes every field optional, even id.
+    detail: {
+      path: '/functions/{id}',
+      recordsKey: 'function',
+      fields: ['code', 'settings', 'deployedAt', 'isLatestVersion', 'previewWebhookUrl', 'batchMaxCount'],
+    },
+    keyless: 'skip',
   },
   usage('usage_api_calls_daily', '/usage/api-calls/daily', 'dailyWorkspaceAPICallsUsage'),
   usage('usage_mtu_daily', '/usage/mtu/daily', 'dailyWorkspaceMTUUsage'),

@@ -46,70 +46,65 @@ export interface GroupByForm {
 }
 
 type Verdict = 'grouped' | 'ignored' | 'empty';
+type List = (query: Query) => AsyncGenerator<JsonObject>;
+
+/** One listing in one form, its first page already read. */
+interface Opened {
+  readonly form: Form;
+  /** Absent only if the listing yielded nothing at all (pages() always yields a first body). */
+  readonly head?: JsonObject;
+  readonly rest: AsyncGenerator<JsonObject>;
+  readonly verdict: Verdict;
+}
 
 export function createGroupByForm(log: Logger, stream: string): GroupByForm {
   let decided: Form | 'none' | undefined;
   let dimensionSeen = 'source';
 
-  const verdict = (body: JsonObject, dimension: string, recordsKey: string): Verdict => {
-    const items = isObject(body.data) ? body.data[recordsKey] : undefined;
-    if (!Array.isArray(items) || items.length === 0) return 'empty';
-    return items.some((item) => isObject(item) && item[dimension] !== undefined && item[dimension] !== null)
-      ? 'grouped'
-      : 'ignored';
+  /**
+   * The first form whose first page groups (or has no series at all, which settles nothing); else
+   * the first form's listing, whose series are workspace-wide. Listings not chosen are closed.
+   */
+  const choose = async (list: List, query: Query, dimension: string, recordsKey: string): Promise<Opened> => {
+    let fallback: Opened | undefined;
+    for (const form of FORMS) {
+      const opened = await open(form, list, query, dimension, recordsKey).catch(async (error: unknown) => {
+        await fallback?.rest.return(undefined);
+        throw error;
+      });
+      if (opened === undefined) continue;
+      if (opened.verdict !== 'ignored') {
+        await fallback?.rest.return(undefined);
+        return opened;
+      }
+      if (fallback === undefined) fallback = opened;
+      else await opened.rest.return(undefined);
+    }
+    // The first form is never skipped: open() rethrows its errors, so the fallback exists.
+    return fallback as Opened;
   };
 
   return {
     async *pages(list, query, dimension, recordsKey) {
-      const first = FORMS[0] as Form;
       dimensionSeen = dimension;
       if (decided !== undefined) {
-        yield* list({...query, ...(decided === 'none' ? first : decided).params(dimension)});
+        yield* list({...query, ...(decided === 'none' ? (FORMS[0] as Form) : decided).params(dimension)});
         return;
       }
-      let fallback: {body: JsonObject; rest: AsyncGenerator<JsonObject>} | undefined;
-      try {
-        for (const form of FORMS) {
-          const rest = list({...query, ...form.params(dimension)});
-          let head: IteratorResult<JsonObject>;
-          try {
-            head = await rest.next();
-          } catch (error) {
-            if (
-              form !== first &&
-              error instanceof HttpError &&
-              (error.status === 400 || error.status === 422)
-            )
-              continue;
-            throw error;
-          }
-          if (head.done) return;
-          const seen = verdict(head.value, dimension, recordsKey);
-          if (seen === 'ignored') {
-            if (fallback === undefined) fallback = {body: head.value, rest};
-            else await rest.return(undefined);
-            continue;
-          }
-          if (seen === 'grouped') {
-            decided = form;
-            log.info(`stream ${stream}: the API groups by ${dimension} with ${shown(form, dimension)}`);
-          }
-          yield head.value;
-          yield* rest;
-          return;
-        }
+      const chosen = await choose(list, query, dimension, recordsKey);
+      if (chosen.verdict === 'grouped') {
+        decided = chosen.form;
+        log.info(`stream ${stream}: the API groups by ${dimension} with ${shown(chosen.form, dimension)}`);
+      } else if (chosen.verdict === 'ignored') {
         decided = 'none';
         log.warn(
           `stream ${stream}: the API ignored every groupBy form the tap knows ` +
             `(${FORMS.map((f) => shown(f, dimension)).join(', ')}): its series carry no ${dimension}, ` +
             `so the workspace-wide series is kept under sourceId "${WORKSPACE_WIDE}"`,
         );
-        if (fallback === undefined) return;
-        yield fallback.body;
-        yield* fallback.rest;
-      } finally {
-        await fallback?.rest.return(undefined);
       }
+      if (chosen.head) yield chosen.head;
+      yield* chosen.rest;
     },
     describe: () =>
       decided === undefined
@@ -118,4 +113,33 @@ export function createGroupByForm(log: Logger, stream: string): GroupByForm {
           ? `no form groups by ${dimensionSeen}: workspace-wide series under sourceId "${WORKSPACE_WIDE}"`
           : shown(decided, dimensionSeen),
   };
+}
+
+/** The listing in this form with its first page read; undefined when the API rejects a form other than the first (400/422). */
+async function open(
+  form: Form,
+  list: List,
+  query: Query,
+  dimension: string,
+  recordsKey: string,
+): Promise<Opened | undefined> {
+  const rest = list({...query, ...form.params(dimension)});
+  let head: IteratorResult<JsonObject>;
+  try {
+    head = await rest.next();
+  } catch (error) {
+    const rejected = error instanceof HttpError && (error.status === 400 || error.status === 422);
+    if (rejected && form !== FORMS[0]) return undefined;
+    throw error;
+  }
+  if (head.done) return {form, rest, verdict: 'empty'};
+  return {form, head: head.value, rest, verdict: verdict(head.value, dimension, recordsKey)};
+}
+
+function verdict(body: JsonObject, dimension: string, recordsKey: string): Verdict {
+  const items = isObject(body.data) ? body.data[recordsKey] : undefined;
+  if (!Array.isArray(items) || items.length === 0) return 'empty';
+  const carries = (item: unknown) =>
+    isObject(item) && item[dimension] !== undefined && item[dimension] !== null;
+  return items.some(carries) ? 'grouped' : 'ignored';
 }

@@ -5,7 +5,7 @@ import {aboutJson, aboutMarkdown, aboutText} from './commands/about.js';
 import {ALL_STREAMS} from './commands/sources.js';
 import {loadSelections, runSync} from './commands/sync.js';
 import {connectionTest} from './commands/test-connection.js';
-import {allGood, renderTable, testStreams} from './commands/test-streams.js';
+import {allGood, learnedBy, renderTable, testStreams} from './commands/test-streams.js';
 import type {Config} from './config/settings.js';
 import {loadConfig} from './config/sources.js';
 import {httpFor} from './public-api/client.js';
@@ -138,8 +138,10 @@ async function test(
   const selections = loadSelections({catalog: flags.catalog});
   const sources = [createPublicApiSource(httpFor(config, log), config)];
   const checks = await testStreams(sources, selections, Date.now());
-  process.stderr.write(log.scrub(renderTable(checks)));
-  if (flags.format === 'json') print(`${JSON.stringify({streams: checks, ok: allGood(checks)}, null, 2)}\n`);
+  const api = learnedBy(sources);
+  process.stderr.write(log.scrub(renderTable(checks, api)));
+  if (flags.format === 'json')
+    print(`${JSON.stringify({streams: checks, api, ok: allGood(checks)}, null, 2)}\n`);
   return allGood(checks) ? 0 : 1;
 }
 

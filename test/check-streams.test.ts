@@ -35,6 +35,23 @@ describe('--test=streams', function () {
     expect(sim.stats().requests).to.be.at.most(streams.length + children);
   });
 
+  it('reports the query forms the API accepted: brackets after a 422, the groupBy form that groups', async () => {
+    sim.configure({paginationForm: 'bracket', groupByForm: 'json'});
+    try {
+      const result = await run(['--format', 'json']);
+      expect(result.code, result.stderr).to.equal(0);
+      const report = JSON.parse(result.stdout) as {api: Record<string, string>};
+      expect(report.api).to.deep.equal({
+        pagination:
+          'pagination[count] (the bracket form); the API rejected pagination.count (the dot form) with HTTP 422',
+        events_volume_groupBy: 'groupBy=["source"]',
+      });
+      expect(result.stderr).to.include('What the API accepted:');
+    } finally {
+      sim.configure({paginationForm: 'dot', groupByForm: 'comma'});
+    }
+  });
+
   it('names forbidden, missing and drifting streams, exits 1, and reports no record values', async () => {
     sim.configure({
       forbidden: ['/audit-events', '/spaces'],
@@ -51,6 +68,7 @@ describe('--test=streams', function () {
       expect(byName.audit_events).to.include({readable: 'forbidden', needs: 'Audit Trail (Business tier)'});
       expect(byName.spaces).to.include({readable: 'forbidden'});
       expect(byName.roles).to.include({readable: 'not found'});
+      expect(byName.roles).to.not.have.property('needs');
       expect(byName.sources?.extra_fields).to.deep.equal(['zzExtraField']);
       const mismatch = (
         byName.warehouses?.type_mismatches as {field: string; actual: string}[] | undefined

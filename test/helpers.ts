@@ -8,7 +8,7 @@ import {httpOptionsFrom} from '../src/public-api/client.js';
 import {createHttp} from '../src/public-api/http.js';
 import {createPublicApiSource} from '../src/public-api/source.js';
 import {streams} from '../src/public-api/streams.js';
-import type {JsonObject} from '../src/shared/json.js';
+import type {JsonObject, JsonValue} from '../src/shared/json.js';
 import {createLogger, type Logger} from '../src/shared/log.js';
 import {type Selection, selectAll} from '../src/singer/catalog.js';
 import {type SingerMessage, serialize} from '../src/singer/messages.js';
@@ -47,6 +47,8 @@ export interface RunResult {
   messages: SingerMessage[];
   lines: string[];
   log: string[];
+  /** With `keepFailure`: what the sync threw after its last message (StreamsFailedError, say). */
+  error?: Error;
 }
 
 export function selections(...names: string[]): Selection[] {
@@ -60,6 +62,8 @@ export async function runSync(options: {
   state?: State;
   now?: number;
   log?: Logger & {lines: string[]};
+  /** Return what the sync threw as `error`, with every message before it, instead of rejecting. */
+  keepFailure?: boolean;
 }): Promise<RunResult> {
   const config = options.config ?? testConfig();
   const log = options.log ?? memoryLogger();
@@ -67,20 +71,25 @@ export async function runSync(options: {
   const messages: SingerMessage[] = [];
   const lines: string[] = [];
   const now = options.now;
-  for await (const batch of sync({
-    selections: options.selections,
-    state: options.state ?? emptyState(),
-    config,
-    sources: [createPublicApiSource(http, config)],
-    log,
-    ...(now ? {now: () => now} : {}),
-  })) {
-    for (const message of batch) {
-      messages.push(message);
-      const line = serialize(message);
-      if (message.type !== 'ACTIVATE_VERSION') singer.parse_message(line);
-      lines.push(line);
+  try {
+    for await (const batch of sync({
+      selections: options.selections,
+      state: options.state ?? emptyState(),
+      config,
+      sources: [createPublicApiSource(http, config)],
+      log,
+      ...(now ? {now: () => now} : {}),
+    })) {
+      for (const message of batch) {
+        messages.push(message);
+        const line = serialize(message);
+        if (message.type !== 'ACTIVATE_VERSION') singer.parse_message(line);
+        lines.push(line);
+      }
     }
+  } catch (error) {
+    if (!options.keepFailure) throw error;
+    return {messages, lines, log: log.lines, error: error as Error};
   }
   return {messages, lines, log: log.lines};
 }
@@ -137,4 +146,31 @@ export function schemaOf(result: RunResult, stream: string): Extract<SingerMessa
   const found = result.messages.find((m) => m.type === 'SCHEMA' && m.stream === stream);
   if (found?.type !== 'SCHEMA') throw new Error(`no SCHEMA for ${stream}`);
   return found;
+}
+
+/**
+ * Mocks the detail GET of every item of the stream's fixture pages that lacks a detail field: the
+ * item with the fields of `<stream>.detail.json` added (the fixture holds one detail, its id aside).
+ */
+export function nockDetails(name: string): nock.Scope {
+  const def = streams.find((s) => s.name === name);
+  const detail = def?.detail;
+  if (!detail) throw new Error(`stream ${name} reads no detail`);
+  const extra = (fixture(`${name}.detail`).data as JsonObject)[detail.recordsKey] as JsonObject;
+  const scope = nock(API);
+  for (const n of [1, 2]) {
+    const data = fixture(`${name}.page${n}`).data as JsonObject;
+    for (const item of data[def.recordsKey] as JsonObject[]) {
+      if (detail.fields.every((field) => field in item)) continue;
+      const id = item.id as string;
+      scope
+        .get(detail.path.replace('{id}', encodeURIComponent(id)))
+        .reply(200, {data: {[detail.recordsKey]: {...extra, ...item, ...pick(extra, detail.fields)}}});
+    }
+  }
+  return scope;
+}
+
+function pick(object: JsonObject, fields: readonly string[]): JsonObject {
+  return Object.fromEntries(fields.filter((f) => f in object).map((f) => [f, object[f] as JsonValue]));
 }

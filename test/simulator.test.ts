@@ -432,6 +432,96 @@ describe('simulator', () => {
     });
   });
 
+  describe('query forms', () => {
+    afterEach(() => sim.configure({paginationForm: 'dot', formRejection: 422, groupByForm: 'comma'}));
+    const volume = (groupBy: string) =>
+      `/events/volume?granularity=DAY&startTime=2026-11-01T00:00:00Z&endTime=2026-11-03T00:00:00Z&${groupBy}`;
+    const sourcesOf = async (groupBy: string) =>
+      ((await get(sim, volume(groupBy))).body.data.result as Json[]).map(
+        (r) => (r.source as Json | undefined)?.id,
+      );
+
+    it('takes only pagination[count] when bracket-only, answering the dot form 422 (or a bare 400)', async () => {
+      sim.configure({paginationForm: 'bracket'});
+      const dot = await get(sim, '/users?pagination.count=2');
+      expect(dot.status).to.equal(422);
+      expect(dot.body.errors[0].message).to.equal("pagination must have required property 'count'");
+      const first = await get(sim, '/users?pagination%5Bcount%5D=2');
+      expect(first.body.data.users).to.have.length(2);
+      const cursor = encodeURIComponent(first.body.data.pagination.next);
+      const second = await get(sim, `/users?pagination%5Bcount%5D=2&pagination%5Bcursor%5D=${cursor}`);
+      expect(second.body.data.users[0]).to.deep.equal(listAll(sim.workspace, '/users')[2]);
+      sim.configure({formRejection: 400});
+      const bare = await get(sim, '/users?pagination.count=2');
+      expect([bare.status, bare.body.errors[0].message]).to.deep.equal([400, 'Validation failure']);
+    });
+
+    it('groups event volume only in the groupBy form it understands, and never in "none"', async () => {
+      const forms = {
+        comma: 'groupBy=source',
+        indexed: 'groupBy%5B0%5D=source',
+        brackets: 'groupBy%5B%5D=source',
+        dotted: 'groupBy.0=source',
+        json: `groupBy=${encodeURIComponent('["source"]')}`,
+      } as const;
+      for (const [form, understood] of Object.entries(forms)) {
+        sim.configure({groupByForm: form as keyof typeof forms});
+        for (const sent of Object.values(forms)) {
+          const ids = await sourcesOf(sent);
+          if (sent === understood)
+            expect(ids, `${form} understands ${sent}`).to.have.length(
+              sim.workspace.collections.sources?.count ?? 0,
+            );
+          else expect(ids, `${form} ignores ${sent}`).to.deep.equal([undefined]);
+        }
+      }
+      sim.configure({groupByForm: 'none'});
+      for (const sent of Object.values(forms)) expect(await sourcesOf(sent)).to.deep.equal([undefined]);
+    });
+  });
+
+  describe('lists, details and numbers', () => {
+    afterEach(() => sim.configure({listFields: 'contract', keylessFunction: false, fractional: false}));
+    const DETAIL = [
+      'code',
+      'settings',
+      'deployedAt',
+      'isLatestVersion',
+      'previewWebhookUrl',
+      'batchMaxCount',
+    ];
+
+    it('lists functions without what only GET /functions/{id} returns, unless lists are "full"', async () => {
+      const list = (await get(sim, '/functions?resourceType=SOURCE')).body.data.functions as Json[];
+      for (const item of list) for (const field of DETAIL) expect(item).to.not.have.property(field);
+      const detail = (await get(sim, `/functions/${list[0]?.id}`)).body.data.function as Json;
+      expect(detail).to.include(list[0] as Json);
+      for (const field of DETAIL) expect(detail).to.have.property(field);
+      expect((await get(sim, '/functions/sfn_nope')).status).to.equal(404);
+      sim.configure({listFields: 'full'});
+      const full = (await get(sim, '/functions?resourceType=SOURCE')).body.data.functions as Json[];
+      expect(full[0]).to.deep.equal(detail);
+    });
+
+    it('gives users without permissions in a "slim" list, and with them in the detail', async () => {
+      const withThem = (await get(sim, '/users')).body.data.users as Json[];
+      expect(withThem.filter((u) => 'permissions' in u).length).to.be.greaterThan(withThem.length / 2);
+      sim.configure({listFields: 'slim'});
+      const slim = (await get(sim, '/users')).body.data.users as Json[];
+      for (const user of slim) expect(user).to.not.have.property('permissions');
+      const owner = withThem.find((u) => 'permissions' in u) as Json;
+      expect((await get(sim, `/users/${owner.id}`)).body.data.user).to.deep.equal(owner);
+    });
+
+    it('adds a keyless function to the first SOURCE page, and fractions to number fields', async () => {
+      sim.configure({keylessFunction: true, fractional: true});
+      const sources = (await get(sim, '/functions?resourceType=SOURCE')).body.data.functions as Json[];
+      expect(sources.filter((f) => !('id' in f))).to.have.length(1);
+      const groups = (await get(sim, '/groups')).body.data.userGroups as Json[];
+      for (const group of groups) expect((group.memberCount as number) % 1).to.equal(0.5);
+    });
+  });
+
   describe('scale and determinism', () => {
     it('serves over a million audit events at scale 1000 without materialising them', async () => {
       const big = await startSimulator({

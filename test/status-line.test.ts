@@ -193,4 +193,27 @@ describe('summary table', () => {
       ].join('\n'),
     );
   });
+
+  it('a stream that failed on its own shows its numbers, the failure and a failed count', () => {
+    const failed: StreamResult[] = [
+      {
+        name: 'roles',
+        records: 0,
+        pages: 1,
+        ms: 200,
+        outcome: 'failed',
+        reason: 'a record does not fit its schema',
+      },
+      {name: 'users', records: 25, pages: 1, ms: 300, outcome: 'synced'},
+    ];
+    expect(summaryTable(failed, 1_000, 160)).to.equal(
+      [
+        'stream        records  pages  time',
+        'roles               0      1  0.2s  failed: a record does not fit its schema',
+        'users              25      1  0.3s',
+        '2 streams          25      2  0:01  1 failed',
+        '',
+      ].join('\n'),
+    );
+  });
 });

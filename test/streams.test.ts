@@ -6,6 +6,7 @@ import {
   API,
   checkOrdering,
   fixture,
+  nockDetails,
   nockPages,
   records,
   runSync,
@@ -36,8 +37,10 @@ describe('streams (nock, every envelope)', () => {
   for (const def of simple) {
     it(`reads ${def.name} from data.${def.recordsKey} across two pages`, async () => {
       const scope = nockPages(def.path, def.name);
+      const details = def.detail ? nockDetails(def.name) : undefined;
       const result = await runSync({selections: selections(def.name), now: NOW});
       scope.done();
+      details?.done();
       checkOrdering(result.messages);
       const expected = fixtureItems(def.name).map((item) =>
         def.name === 'invites' ? item : (item as Record<string, unknown>)[def.keyProperties[0] as string],
@@ -83,9 +86,31 @@ describe('streams (nock, every envelope)', () => {
     for (const type of ['INSERT_DESTINATION', 'INSERT_SOURCE', 'INSERT_TRANSFORMATION', 'SOURCE']) {
       scope.get('/functions').query({resourceType: type, 'pagination.count': '200'}).reply(200, EMPTY);
     }
+    const details = nockDetails('functions');
     const result = await runSync({selections: selections('functions')});
     scope.done();
-    expect(records(result, 'functions')).to.have.length(3);
+    details.done();
+    const functions = records(result, 'functions');
+    expect(functions).to.have.length(3);
+    // The list has none of these: they come from GET /functions/{functionId}, one request per function.
+    for (const fn of functions) {
+      expect(fn.code).to.be.a('string');
+      expect(fn).to.include({
+        isLatestVersion: true,
+        batchMaxCount: 0,
+        deployedAt: '2026-05-21T09:00:00.000Z',
+      });
+      expect(fn.settings).to.deep.equal([
+        {
+          name: 'apiKey',
+          label: 'API key',
+          description: 'Scoring API key',
+          type: 'STRING',
+          required: true,
+          sensitive: true,
+        },
+      ]);
+    }
   });
 
   it('emits usage counts as integers and timestamps in UTC', async () => {
@@ -156,5 +181,62 @@ describe('tracking plan rule keys', () => {
 
   it('keeps a real event key as it is', () => {
     expect(keyOf({type: 'TRACK', key: 'Order Completed', version: 1})).to.equal('Order Completed');
+  });
+});
+
+describe('types as the contract says', () => {
+  it('emits the numbers the contract types `number` as they come, fractions included', async () => {
+    const scope = nock(API)
+      .get('/groups')
+      .query(true)
+      .reply(200, {
+        data: {userGroups: [{id: 'g1', name: 'Data', memberCount: 3.5}], pagination: {current: 'MA=='}},
+      })
+      .get('/usage/mtu/daily')
+      .query(true)
+      .reply(200, {
+        data: {
+          dailyWorkspaceMTUUsage: [
+            {
+              timestamp: '2026-11-02T00:00:00Z',
+              periodStart: 1793491200.5,
+              periodEnd: 1796083200.25,
+              anonymous: '1',
+              anonymousIdentified: '2',
+              identified: '3',
+              neverIdentified: '4',
+            },
+          ],
+          pagination: {current: 'MA=='},
+        },
+      });
+    const result = await runSync({
+      selections: selections('groups', 'usage_mtu_daily'),
+      config: (await import('./helpers.js')).testConfig({start_date: '2026-11-01'}),
+      now: NOW,
+    });
+    scope.done();
+    expect(records(result, 'groups')[0]?.memberCount).to.equal(3.5);
+    expect(records(result, 'usage_mtu_daily')[0]).to.include({
+      periodStart: 1793491200.5,
+      periodEnd: 1796083200.25,
+    });
+  });
+
+  it("takes any JSON value as a rule's jsonSchema", async () => {
+    const values = [{type: 'object'}, true, null, ['a'], 'free text', 7];
+    const rules = values.map((jsonSchema, version) => ({type: 'TRACK', key: 'Order', version, jsonSchema}));
+    const scope = nock(API)
+      .get('/tracking-plans')
+      .query(true)
+      .reply(200, {
+        data: {trackingPlans: [{id: 'tp1', name: 'P', type: 'LIVE'}], pagination: {current: 'MA=='}},
+      })
+      .get('/tracking-plans/tp1/rules')
+      .query(true)
+      .reply(200, {data: {rules, pagination: {current: 'MA=='}}});
+    const result = await runSync({selections: selections('tracking_plan_rules')});
+    scope.done();
+    expect(records(result, 'tracking_plan_rules').map((r) => r.jsonSchema)).to.deep.equal(values);
   });
 });

@@ -19,6 +19,8 @@ import {
 } from './helpers.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
+/** strict_streams: the first failure stops the run with its own error (the tests below read it). */
+const STRICT = testConfig({strict_streams: true});
 const catalogSample = JSON.parse(
   (await import('node:fs')).readFileSync(new URL('../catalog.sample.json', import.meta.url), 'utf8'),
 );
@@ -390,7 +392,7 @@ describe('sync engine', () => {
     ((page.data as {sources: Record<string, unknown>[]}).sources[0] as Record<string, unknown>).enabled =
       'yes';
     nock(API).get('/sources').query(true).reply(200, page);
-    const error = await runSync({selections: selections('sources')}).catch((e: Error) => e);
+    const error = await runSync({selections: selections('sources'), config: STRICT}).catch((e: Error) => e);
     expect(error).to.have.property('name', 'RecordValidationError');
     expect((error as Error).message).to.include(
       'stream sources, record id="8cGvQ3mJtXyP4nRkWbZsLe": field enabled must be null or boolean (got a string)',
@@ -401,6 +403,7 @@ describe('sync engine', () => {
     const page = fixture('users.page2');
     for (const user of (page.data as {users: Record<string, unknown>[]}).users) user.shoeSize = 44;
     nock(API).get('/users').query(true).reply(200, page);
+    nock(API).get('/users/u3Ng5xToPrSz0uVb4aDe6H').reply(200, fixture('users.detail'));
     const log = memoryLogger();
     const result = await runSync({selections: selections('users'), log});
     expect(records(result, 'users').every((u) => !('shoeSize' in u))).to.equal(true);
@@ -412,14 +415,14 @@ describe('sync engine', () => {
       .get('/sources')
       .query(true)
       .reply(200, {data: {items: []}});
-    const error = await runSync({selections: selections('sources')}).catch((e: Error) => e);
+    const error = await runSync({selections: selections('sources'), config: STRICT}).catch((e: Error) => e);
     expect((error as Error).message).to.include('without the data.sources list (data has: items)');
   });
 
   it('fails clearly on a repeated cursor instead of looping', async () => {
     const page = {data: {sources: [], pagination: {current: 'MA==', next: 'MA=='}}};
     nock(API).get('/sources').query(true).times(2).reply(200, page);
-    const error = await runSync({selections: selections('sources')}).catch((e: Error) => e);
+    const error = await runSync({selections: selections('sources'), config: STRICT}).catch((e: Error) => e);
     expect((error as Error).message).to.include('a second time');
   });
 
@@ -446,7 +449,9 @@ describe('sync engine', () => {
 
   it('fails clearly, never with a TypeError, on a null page or a null body', async () => {
     nock(API).get('/sources').query(true).reply(200, {data: null});
-    const nullData = await runSync({selections: selections('sources')}).catch((e: Error) => e);
+    const nullData = await runSync({selections: selections('sources'), config: STRICT}).catch(
+      (e: Error) => e,
+    );
     expect(nullData).to.have.property('name', 'ResponseShapeError');
     expect((nullData as Error).message).to.include(
       'stream sources: GET /sources answered without a "data" object (got null)',
@@ -454,7 +459,7 @@ describe('sync engine', () => {
     nock(API).get('/sources').query(true).reply(200, 'null');
     const nullBody = await runSync({
       selections: selections('sources'),
-      config: testConfig({max_retries: 0}),
+      config: testConfig({max_retries: 0, strict_streams: true}),
     }).catch((e: Error) => e);
     expect((nullBody as Error).message).to.include('not a complete JSON object');
   });
@@ -464,7 +469,7 @@ describe('sync engine', () => {
       .get('/users')
       .query(true)
       .reply(200, {data: {users: [{name: 'No Id', email: 'x@example.com'}], pagination: {current: 'MA=='}}});
-    const error = await runSync({selections: selections('users')}).catch((e: Error) => e);
+    const error = await runSync({selections: selections('users'), config: STRICT}).catch((e: Error) => e);
     expect((error as Error).message).to.include('stream users, record id=null: key property id is missing');
   });
 
@@ -475,7 +480,9 @@ describe('sync engine', () => {
       .reply(200, {
         data: {events: [{id: 'events/1', type: 'Source Created'}], pagination: {current: 'MA=='}},
       });
-    const error = await runSync({selections: selections('audit_events'), now: NOW}).catch((e: Error) => e);
+    const error = await runSync({selections: selections('audit_events'), config: STRICT, now: NOW}).catch(
+      (e: Error) => e,
+    );
     expect(error).to.have.property('name', 'RecordValidationError');
     expect((error as Error).message).to.include(
       'stream audit_events, record id="events/1": replication key timestamp is missing',
@@ -487,7 +494,7 @@ describe('sync engine', () => {
       .get('/users')
       .query(true)
       .reply(200, {data: {users: {id: 'u1'}, pagination: {current: 'MA=='}}});
-    const error = await runSync({selections: selections('users')}).catch((e: Error) => e);
+    const error = await runSync({selections: selections('users'), config: STRICT}).catch((e: Error) => e);
     expect((error as Error).message).to.include('without the data.users list');
   });
 });

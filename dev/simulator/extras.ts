@@ -2,7 +2,7 @@
 
 import {destinationsCatalog} from './catalog.js';
 import {destinationSourceIndex} from './entities.js';
-import {EVENT_NAMES, FUNCTION_PREFIX, SPACE_NAMES} from './names.js';
+import {EVENT_NAMES, FUNCTION_PREFIX, FUNCTION_TYPES, SPACE_NAMES} from './names.js';
 import {isoSeconds} from './protocols.js';
 import {chance, idFor, int, pick, rngFor} from './random.js';
 import type {Collection, JsonObject, Workspace} from './types.js';
@@ -21,6 +21,59 @@ export function fn(ws: Workspace, resourceType: string, f: number): JsonObject {
   if (chance(rng, 0.5)) item.logoUrl = `https://cdn.example.com/functions/${f}.svg`;
   if (chance(rng, 0.8)) item.catalogId = idFor(ws.seed, `function-catalog:${resourceType}`, f);
   return item;
+}
+
+const SETTINGS: readonly JsonObject[] = [
+  {
+    name: 'apiKey',
+    label: 'API key',
+    description: 'Key of the upstream API',
+    type: 'STRING',
+    required: true,
+    sensitive: true,
+  },
+  {
+    name: 'endpoint',
+    label: 'Endpoint',
+    description: 'Where events go',
+    type: 'STRING',
+    required: false,
+    sensitive: false,
+  },
+  {
+    name: 'dryRun',
+    label: 'Dry run',
+    description: 'Log instead of sending',
+    type: 'BOOLEAN',
+    required: false,
+    sensitive: false,
+  },
+];
+
+/** GET /functions/{functionId}: the list item plus what only FunctionV1 has (code, settings, deploy state). */
+export function functionDetail(ws: Workspace, resourceType: string, f: number): JsonObject {
+  const item = fn(ws, resourceType, f);
+  const rng = rngFor(ws.seed, `function-detail:${resourceType}`, f);
+  const created = Date.parse(item.createdAt as string);
+  const deployed = chance(rng, 0.8) ? created + Math.floor(rng() * (ws.anchor - created)) : undefined;
+  return {
+    ...item,
+    code: `async function onTrack(event, settings) {\n  // ${item.displayName}\n  return event;\n}`,
+    settings: SETTINGS.filter(() => chance(rng, 0.6)),
+    deployedAt: deployed === undefined ? null : isoSeconds(deployed),
+    isLatestVersion: deployed !== undefined && chance(rng, 0.7),
+    previewWebhookUrl: resourceType === 'SOURCE' ? `https://fn.segmentapis.com/?b=${item.id}` : '',
+    batchMaxCount: resourceType === 'DESTINATION' ? int(rng, 0, 100) : 0,
+  };
+}
+
+/** The detail of the function with this id, whichever resourceType it has. */
+export function functionById(ws: Workspace, id: string): JsonObject | undefined {
+  for (const type of FUNCTION_TYPES) {
+    const index = ws.indexOf(`functions:${type}`, id);
+    if (index !== undefined) return functionDetail(ws, type, index);
+  }
+  return undefined;
 }
 
 export function space(ws: Workspace, s: number): JsonObject {

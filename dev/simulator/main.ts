@@ -1,6 +1,7 @@
 // CLI: start the simulator on fixed ports and print the US URL, EU URL and tokens until SIGINT.
 
 import {parseArgs} from 'node:util';
+import {GROUP_BY_FORMS} from './dialect.js';
 import {FAULT_KINDS, type FaultKind, parseRateLimit} from './faults.js';
 import {startSimulator} from './server.js';
 
@@ -18,6 +19,12 @@ const help = `Usage: tsx dev/simulator/main.ts [options]
   --latency N         delay in ms before every answer
   --forbid P,..       path prefixes answered with 403, e.g. audit-events,spaces
   --not-found P,..    path prefixes answered with 404
+  --pagination-form F dot (default) or bracket: only pagination[count] / pagination[cursor] work
+  --form-rejection S  what a rejected pagination form gets: 422 (default) or 400 "Validation failure"
+  --group-by-form F   the /events/volume groupBy form understood: ${GROUP_BY_FORMS.join(', ')} (default comma)
+  --list-fields L     contract (default), slim (/users without permissions) or full (/functions with code, settings, …)
+  --keyless-function  /functions?resourceType=SOURCE also lists a function without an id
+  --fractional        number fields (memberCount, periodStart/End, volume counts, batchMaxCount) get fractions
   --token T, --eu-token T   fixed tokens
 `;
 
@@ -29,6 +36,12 @@ const list = (text: string | undefined) =>
         .filter(Boolean)
     : undefined;
 const num = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+
+function oneOf<T>(value: unknown, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new Error(`${flag} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
 
 async function main(): Promise<void> {
   const {values} = parseArgs({
@@ -45,6 +58,12 @@ async function main(): Promise<void> {
       latency: {type: 'string'},
       forbid: {type: 'string'},
       'not-found': {type: 'string'},
+      'pagination-form': {type: 'string'},
+      'form-rejection': {type: 'string'},
+      'group-by-form': {type: 'string'},
+      'list-fields': {type: 'string'},
+      'keyless-function': {type: 'boolean'},
+      fractional: {type: 'boolean'},
       token: {type: 'string'},
       'eu-token': {type: 'string'},
       help: {type: 'boolean'},
@@ -77,6 +96,12 @@ async function main(): Promise<void> {
     latencyMs: num(values.latency),
     forbidden: list(values.forbid),
     notFound: list(values['not-found']),
+    paginationForm: oneOf(values['pagination-form'], ['dot', 'bracket'] as const, '--pagination-form'),
+    formRejection: oneOf(num(values['form-rejection']), [400, 422] as const, '--form-rejection'),
+    groupByForm: oneOf(values['group-by-form'], GROUP_BY_FORMS, '--group-by-form'),
+    listFields: oneOf(values['list-fields'], ['contract', 'slim', 'full'] as const, '--list-fields'),
+    keylessFunction: values['keyless-function'],
+    fractional: values.fractional,
   });
   process.stdout.write(
     `US  ${sim.url}\nEU  ${sim.euUrl}\ntoken     ${sim.token}\neu token  ${sim.euToken}\n`,

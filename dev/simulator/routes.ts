@@ -2,7 +2,7 @@
 
 import {auditListing} from './audit.js';
 import {CONNECTION_MODULUS} from './entities.js';
-import {destinationFilters, subscriptions} from './extras.js';
+import {destinationFilters, functionById, subscriptions} from './extras.js';
 import {FUNCTION_TYPES} from './names.js';
 import {pageData} from './pagination.js';
 import {groupUsers} from './people.js';
@@ -96,6 +96,11 @@ function functions(ctx: Context): Listing | ApiError {
   return listOf('functions', col(ctx.ws, `functions:${type}`));
 }
 
+function functionDetail(ctx: Context): Listing | ApiError {
+  const value = functionById(ctx.ws, ctx.id);
+  return value === undefined ? notFound() : {kind: 'object', key: 'function', value};
+}
+
 const workspace = (ctx: Context): Listing => ({
   kind: 'object',
   key: 'workspace',
@@ -146,6 +151,7 @@ const TABLE: [string, Route['resolve'], boolean?][] = [
   ['/reverse-etl-models', list('models', 'reverseEtlModels'), true],
   ['/transformations', list('transformations', 'transformations')],
   ['/functions', functions],
+  ['/functions/{id}', functionDetail],
   ['/usage/api-calls/daily', (ctx) => usageListing(ctx.ws, 'api', false, ctx.query, ctx.now)],
   ['/usage/mtu/daily', (ctx) => usageListing(ctx.ws, 'mtu', false, ctx.query, ctx.now)],
   ['/usage/api-calls/sources/daily', (ctx) => usageListing(ctx.ws, 'api', true, ctx.query, ctx.now)],

@@ -2,13 +2,15 @@
 
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {understand} from './dialect.js';
 import {createFaultPicker, createRateLimiter} from './faults.js';
 import {type Answer, admit, errorBody, type Region} from './gate.js';
 import {idFor} from './random.js';
 import {respondTo} from './routes.js';
 import {createStats, type Stats} from './stats.js';
 import {bend, DEFAULT_SWITCHES, mergeSwitches, type Switches, type SwitchInput} from './switches.js';
-import {isApiError, type Workspace} from './types.js';
+import {type ApiError, isApiError, type Workspace} from './types.js';
+import {vary} from './variants.js';
 import {createWorkspace} from './workspace.js';
 
 export interface SimulatorOptions extends SwitchInput {
@@ -111,14 +113,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send({status: Number(fault), body: errorBody('server', 'Internal error'), headers});
       return;
     }
-    const result = respondTo(match, region.workspace, url.searchParams, region.workspace.now());
-    if (isApiError(result)) {
-      const extra = result.field === undefined ? {} : {field: result.field};
-      send({status: result.status, body: errorBody(result.type, result.message, extra), headers});
+    const fail = (error: ApiError) => {
+      const extra = error.field === undefined ? {} : {field: error.field};
+      send({status: error.status, body: errorBody(error.type, error.message, extra), headers});
+    };
+    const query = understand(url.searchParams, switches);
+    if (isApiError(query)) {
+      fail(query);
       return;
     }
-    const cursor = url.searchParams.get('pagination.cursor');
-    const body = JSON.stringify({data: bend(result.data, result.listing.key, path, cursor, switches)});
+    const result = respondTo(match, region.workspace, query, region.workspace.now());
+    if (isApiError(result)) {
+      fail(result);
+      return;
+    }
+    const cursor = query.get('pagination.cursor');
+    const varied = vary(result.data, result.listing.key, path, query, region.workspace, switches);
+    const body = JSON.stringify({data: bend(varied, result.listing.key, path, cursor, switches)});
     if (fault === 'truncate') {
       stats.record(path, 'truncate');
       // No Content-Length: the body is chunked, so the client sees a cut-off stream, not a short one.

@@ -1,9 +1,11 @@
 // Runtime switches that bend responses: forbidden and missing paths, repeated cursors, extra and mistyped fields.
 
+import type {DialectSwitches} from './dialect.js';
 import type {FaultConfig, RateLimit} from './faults.js';
 import type {JsonObject} from './types.js';
+import type {VariantSwitches} from './variants.js';
 
-export interface Switches {
+export interface Switches extends DialectSwitches, VariantSwitches {
   rateLimit: RateLimit;
   endpointLimits: Record<string, RateLimit>;
   faults: FaultConfig | undefined;
@@ -45,6 +47,12 @@ export const DEFAULT_SWITCHES: Switches = {
   repeatCursor: [],
   extraFields: [],
   wrongTypes: [],
+  paginationForm: 'dot',
+  formRejection: 422,
+  groupByForm: 'comma',
+  listFields: 'contract',
+  keylessFunction: false,
+  fractional: false,
 };
 
 const prefixes = (value: string | string[] | undefined) =>
@@ -54,7 +62,20 @@ const prefixes = (value: string | string[] | undefined) =>
 
 export function mergeSwitches(base: Switches, input: SwitchInput): Switches {
   const next: Switches = {...base};
-  for (const key of ['rateLimit', 'endpointLimits', 'faults', 'slowMs', 'latencyMs'] as const) {
+  const scalars = [
+    'rateLimit',
+    'endpointLimits',
+    'faults',
+    'slowMs',
+    'latencyMs',
+    'paginationForm',
+    'formRejection',
+    'groupByForm',
+    'listFields',
+    'keylessFunction',
+    'fractional',
+  ] as const;
+  for (const key of scalars) {
     // Undefined means "unchanged", except for faults, where it switches injection off.
     if (key in input && (input[key] !== undefined || key === 'faults'))
       (next as unknown as JsonObject)[key] = input[key];

@@ -9,7 +9,7 @@ import {sync} from '../engine/sync.js';
 import {httpFor} from '../public-api/client.js';
 import type {HttpStats} from '../public-api/http.js';
 import {createPublicApiSource} from '../public-api/source.js';
-import {InputError, InterruptedError} from '../shared/errors.js';
+import {InputError, InterruptedError, StreamsFailedError} from '../shared/errors.js';
 import type {Logger} from '../shared/log.js';
 import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
 import {serialize} from '../singer/messages.js';
@@ -77,6 +77,7 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
   // A terminal that changes width gets a status line fitted to the new one at once.
   const onResize = () => progress.resize(process.stderr.columns);
   process.stderr.on('resize', onResize);
+  let failedStreams: StreamsFailedError | undefined;
   try {
     for await (const batch of sync({
       selections,
@@ -93,8 +94,13 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     }
     await writer.flush();
   } catch (error) {
-    controller.abort(error);
-    throw error;
+    if (!(error instanceof StreamsFailedError)) {
+      controller.abort(error);
+      throw error;
+    }
+    // Every other stream finished and the final STATE is written: deliver it, report after the table.
+    await writer.flush();
+    failedStreams = error;
   } finally {
     // The handlers stay until the process exits: a second Ctrl-C while the last STATE is being
     // flushed must not kill the process half-way through that line.
@@ -108,14 +114,23 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
         log.scrub(summaryTable(progress.results(), progress.elapsedMs(), process.stderr.columns || 80)),
       );
   }
-  log.info(`sync complete: ${completion(progress.results(), http.stats(), progress.elapsedMs())}`);
+  const summary = completion(progress.results(), http.stats(), progress.elapsedMs());
+  if (failedStreams) {
+    log.info(`sync finished with failed streams: ${summary}`);
+    throw failedStreams;
+  }
+  log.info(`sync complete: ${summary}`);
 }
 
 function completion(results: readonly StreamResult[], stats: HttpStats, elapsedMs: number): string {
-  const skipped = results.filter((r) => r.outcome === 'skipped').length;
+  const count = (outcome: StreamResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+  const notes = [
+    count('failed') ? `${count('failed')} failed` : '',
+    count('skipped') ? `${count('skipped')} skipped` : '',
+  ].filter(Boolean);
   const records = results.reduce((sum, r) => sum + r.records, 0);
   return (
-    `${results.length} streams${skipped ? ` (${skipped} skipped)` : ''}, ${records} records, ` +
+    `${results.length} streams${notes.length ? ` (${notes.join(', ')})` : ''}, ${records} records, ` +
     `${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited, ${seconds(elapsedMs)}`
   );
 }

@@ -16,6 +16,11 @@ export async function testStreams(
   return selections.flatMap((s) => checks.get(s.def.name) ?? []);
 }
 
+/** What the sources learned about their APIs while probing (the pagination form, say). */
+export function learnedBy(sources: readonly Source[]): Record<string, string> {
+  return Object.assign({}, ...sources.map((source) => source.learned?.() ?? {}));
+}
+
 /** Exit 0 only when every stream is readable and matches its schema. */
 export function allGood(checks: readonly StreamCheck[]): boolean {
   return checks.every(
@@ -24,9 +29,9 @@ export function allGood(checks: readonly StreamCheck[]): boolean {
   );
 }
 
-export function renderTable(checks: readonly StreamCheck[]): string {
+export function renderTable(checks: readonly StreamCheck[], learned: Record<string, string> = {}): string {
   const rows = checks.map((c) => {
-    const readable = c.readable === 'forbidden' ? `forbidden (needs ${c.needs})` : c.readable;
+    const readable = c.needs ? `${c.readable} (needs ${c.needs})` : c.readable;
     const drift = [
       ...c.extra_fields.map((f) => `+${f}`),
       ...c.type_mismatches.map((m) => `${m.field}: ${m.actual}, schema says ${m.expected}`),
@@ -36,7 +41,9 @@ export function renderTable(checks: readonly StreamCheck[]): string {
     return `${c.stream.padEnd(34)} ${readable.padEnd(44)} ${seen.padStart(7)}  ${drift.join('; ') || (c.readable === 'yes' ? 'none' : (c.detail ?? ''))}`;
   });
   const header = `${'stream'.padEnd(34)} ${'readable'.padEnd(44)} ${'records'.padStart(7)}  drift`;
-  return [header, ...rows, '', advice(checks), ''].join('\n');
+  const api = Object.entries(learned).map(([what, value]) => `${`${what}:`.padEnd(22)} ${value}`);
+  const facts = api.length > 0 ? ['', 'What the API accepted:', ...api] : [];
+  return [header, ...rows, ...facts, '', advice(checks), ''].join('\n');
 }
 
 function advice(checks: readonly StreamCheck[]): string {

@@ -134,7 +134,10 @@ export const SETTINGS: Record<keyof Config, Setting> = {
   strict_streams: {
     type: 'boolean',
     title: 'Strict Streams',
-    description: 'Fail the run when a stream is forbidden (403) instead of skipping it with a warning.',
+    description:
+      'Fail fast: a forbidden stream (403, or 404 on a plan-gated list) and the first stream that fails ' +
+      '(a record that does not fit, a 4xx, a repeated cursor) stop the whole run, instead of a skip with a ' +
+      'warning and a failure that costs only that stream.',
     default: false,
   },
   redact_secrets: {

@@ -39,6 +39,10 @@ export interface StreamRun {
    * parents of a parent list, months of a usage walk), when it can tell; for the time-left estimate.
    */
   progress?: {done: number; total: number};
+  /** Set once the stream stopped on a failure of its own (see failures.ts). */
+  failed: boolean;
+  /** That failure in a few words, for the summary (`a record does not fit its schema`). */
+  failure?: string;
 }
 
 /** The engine's own events: Singer messages plus the bookkeeping that becomes STATE. */
@@ -46,4 +50,6 @@ export type EngineEvent =
   | SingerMessage
   | {type: 'ADVANCE'; stream: string; key: string; value: string}
   | {type: 'PARENT_DONE'; stream: string; parentId: string | undefined}
-  | {type: 'UNIT'; name: string; active: boolean};
+  | {type: 'UNIT'; name: string; active: boolean}
+  /** The stream stopped early: no more of its bookkeeping reaches STATE, and no ACTIVATE_VERSION. */
+  | {type: 'FAILED'; stream: string; reason: string};

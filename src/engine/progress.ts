@@ -9,6 +9,8 @@ export interface ProgressRun {
   readonly records: number;
   readonly pages: number;
   readonly skipped?: string;
+  readonly failed?: boolean;
+  readonly failure?: string;
   readonly progress?: {readonly done: number; readonly total: number};
 }
 
@@ -137,14 +139,21 @@ function busiest(running: readonly Tracked[]): {name: string; records: number}[]
 function resultOf(name: string, entry: Tracked | undefined, t: number): StreamResult {
   if (!entry) return {name, records: 0, pages: 0, outcome: 'not started'};
   const {run, startedAt, endedAt} = entry;
-  const outcome = endedAt === undefined ? 'stopped' : run.skipped && run.pages === 0 ? 'skipped' : 'synced';
+  const outcome = run.failed
+    ? 'failed'
+    : endedAt === undefined
+      ? 'stopped'
+      : run.skipped && run.pages === 0
+        ? 'skipped'
+        : 'synced';
+  const reason = run.failed ? run.failure : run.skipped;
   return {
     name,
     records: run.records,
     pages: run.pages,
     ms: (endedAt ?? t) - startedAt,
     outcome,
-    ...(run.skipped ? {reason: run.skipped} : {}),
+    ...(reason ? {reason} : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import type {EngineEvent, RunContext, StreamRun} from './context.js';
 export interface StreamCheck extends Drift {
   stream: string;
   readable: 'yes' | 'forbidden' | 'not found' | 'error';
-  /** The plan feature a 403 most likely means is missing. */
+  /** The plan feature a 403 (or a 404 on a plan-gated list) most likely means is missing. */
   needs?: string;
   /** What went wrong, for `error`: the status and the API's message, never a record value. */
   detail?: string;
@@ -39,4 +39,6 @@ export interface Source {
   read(group: StreamGroup, ctx: RunContext): AsyncGenerator<EngineEvent[], ReadonlySet<string>>;
   /** `--test=streams`: a first look at each selected stream of this source (`now` in ms). */
   probe(selections: readonly Selection[], now: number): Promise<StreamCheck[]>;
+  /** What the source learned about its API while reading (a query form, say), one line per fact. */
+  learned?(): Record<string, string>;
 }

@@ -11,7 +11,7 @@ export interface StreamResult {
   readonly pages: number;
   /** From its start to its end; undefined when it never started. */
   readonly ms?: number;
-  readonly outcome: 'synced' | 'skipped' | 'stopped' | 'not started';
+  readonly outcome: 'synced' | 'skipped' | 'failed' | 'stopped' | 'not started';
   /** Why it was skipped or left incomplete (`403, needs Functions`). */
   readonly reason?: string;
 }
@@ -66,9 +66,14 @@ function note(result: StreamResult): string {
 function totalNote(results: readonly StreamResult[]): string {
   const count = (outcomes: StreamResult['outcome'][]) =>
     results.filter((r) => outcomes.includes(r.outcome)).length;
+  const failed = count(['failed']);
   const skipped = count(['skipped']);
   const unfinished = count(['stopped', 'not started']);
-  return [skipped ? `${skipped} skipped` : '', unfinished ? `${unfinished} not finished` : '']
+  return [
+    failed ? `${failed} failed` : '',
+    skipped ? `${skipped} skipped` : '',
+    unfinished ? `${unfinished} not finished` : '',
+  ]
     .filter(Boolean)
     .join(', ');
 }

@@ -1,7 +1,7 @@
 // The sync engine: selected streams → each source's groups → merged batches of Singer messages and STATE.
 import type {Config} from '../config/settings.js';
 import {createRecordShaper} from '../records/shaper.js';
-import {InterruptedError} from '../shared/errors.js';
+import {InterruptedError, StreamsFailedError} from '../shared/errors.js';
 import type {Logger} from '../shared/log.js';
 import type {Selection} from '../singer/catalog.js';
 import {createFlattener} from '../singer/flatten.js';
@@ -14,6 +14,7 @@ import {
   stateValue,
 } from '../singer/state.js';
 import type {EngineEvent, RunContext, StreamRun} from './context.js';
+import {asStreamFailure, streamsFailed} from './failures.js';
 import {mergeConcurrent} from './merge.js';
 import type {Progress} from './progress.js';
 import type {Source, StreamGroup} from './source.js';
@@ -36,6 +37,10 @@ export interface SyncOptions {
  * Yields batches of messages. Guarantees: each stream's SCHEMA precedes its records; a STATE
  * covers only what was yielded before it (bookkeeping is applied in output order, across
  * parallel streams); the last batch ends with a STATE. The caller owns stdout.
+ *
+ * A failure that concerns one stream (see failures.ts) stops that stream only: nothing of its
+ * bookkeeping after the failure reaches STATE, it gets no ACTIVATE_VERSION, every other stream
+ * runs to the end, and after the final STATE a StreamsFailedError names the failed streams.
  */
 export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[]> {
   const now = options.now ?? Date.now;
@@ -44,6 +49,8 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
   let state = options.state;
   let lastState = '';
   const active: string[] = [];
+  /** Failed stream → the reason, in the order they failed. */
+  const failed = new Map<string, string>();
   const planned = planGroups(options.selections, sources, ctx);
   const groups = orderGroups(planned, state.currently_syncing);
   const started = now();
@@ -64,12 +71,20 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
       for (const event of events) {
         switch (event.type) {
           case 'ADVANCE':
+            if (failed.has(event.stream)) break;
             state = advanceBookmark(state, event.stream, event.key, event.value);
             out.push(...stateMessage());
             break;
           case 'PARENT_DONE':
+            if (failed.has(event.stream)) break;
             state = setParentProgress(state, event.stream, event.parentId);
             out.push(...stateMessage());
+            break;
+          case 'FAILED':
+            if (!failed.has(event.stream)) failed.set(event.stream, event.reason);
+            break;
+          case 'ACTIVATE_VERSION':
+            if (!failed.has(event.stream)) out.push(event);
             break;
           case 'UNIT':
             if (event.active) active.push(event.name);
@@ -103,6 +118,10 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
     value: (now() - started) / 1000,
     tags: {endpoint: 'all'},
   });
+  if (failed.size > 0) {
+    const failures = [...failed].map(([stream, reason]) => ({stream, reason}));
+    throw new StreamsFailedError(failures, options.selections.length);
+  }
 }
 
 interface PlannedGroup {
@@ -154,6 +173,7 @@ function createRun(selection: Selection, source: Source, ctx: RunContext): Strea
     version: config.emit_activate_version && fullTable ? {version: ctx.signpost} : {},
     records: 0,
     pages: 0,
+    failed: false,
   };
 }
 
@@ -164,15 +184,25 @@ async function* runGroup(source: Source, group: StreamGroup, ctx: RunContext): A
   for (const run of runs) ctx.progress?.start(run);
   const others = runs.filter((r) => r.def.name !== group.name).map((r) => r.def.name);
   ctx.log.progress(`stream ${group.name}: starting${others.length ? ` with ${others.join(', ')}` : ''}`);
-  const completed = yield* source.read(group, ctx);
+  let completed: ReadonlySet<string> = new Set();
+  try {
+    completed = yield* source.read(group, ctx);
+  } catch (error) {
+    // What the source did not settle itself stops the whole group: the group is read together
+    // (a parent's list feeds its children), so none of its remaining streams can go on.
+    const failure = asStreamFailure(error, ctx.config);
+    if (!failure) throw error;
+    yield streamsFailed(runs, failure, ctx.log);
+  }
   const finished: EngineEvent[] = [];
   for (const run of runs) {
     if (run.version.version !== undefined && completed.has(run.def.name)) {
       finished.push({type: 'ACTIVATE_VERSION', stream: run.def.name, version: run.version.version});
     }
     const skipped = run.skipped ? ` (${run.pages === 0 ? 'skipped' : 'incomplete'}: ${run.skipped})` : '';
+    const outcome = run.failed ? ' before it failed' : skipped;
     ctx.log.progress(
-      `stream ${run.def.name}: ${run.records} records in ${run.pages} pages, ${seconds(ctx.now() - started)}${skipped}`,
+      `stream ${run.def.name}: ${run.records} records in ${run.pages} pages, ${seconds(ctx.now() - started)}${outcome}`,
     );
     ctx.log.metric({
       type: 'counter',

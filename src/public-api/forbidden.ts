@@ -1,20 +1,23 @@
-// What a 403 means for a stream: skip it with one warning naming the likely missing feature, or fail (strict_streams).
+// What a 403 (or a 404 on a plan-gated list) means for a stream: skip it with one warning naming the likely missing feature, or fail (strict_streams).
 import type {EngineEvent} from '../engine/context.js';
-import {ForbiddenError, type HttpError} from '../shared/errors.js';
+import {ForbiddenError, HttpError} from '../shared/errors.js';
 import type {ApiContext, ApiRun} from './source.js';
 import type {StreamDef} from './streams.js';
 
 /**
- * The one 403 policy: returns the warning to log when `error` is a 403 the run survives (the
- * stream, or one parent's list of it, is skipped), and rethrows anything else, a 403 included
- * under strict_streams.
+ * The one skip policy: returns the warning to log when `error` is a refusal the run survives (the
+ * stream, or one parent's list of it, is skipped), and rethrows anything else, a refusal included
+ * under strict_streams. A refusal is a 403, or a 404 on the list of a plan-gated stream read as a
+ * whole (`scope` empty): the spec lists 404 for every list endpoint, and a workspace without the
+ * feature (Engage, say) may answer 404 on `/spaces` rather than 403.
  */
 export function forbiddenWarning(def: StreamDef, error: unknown, ctx: ApiContext, scope = ''): string {
-  if (!(error instanceof ForbiddenError) || ctx.config.strict_streams) throw error;
+  const refused = error instanceof ForbiddenError || (gatedNotFound(def, error) && !scope);
+  if (!refused || ctx.config.strict_streams) throw error;
   return scope ? `stream ${def.name}: ${error.message}; skipping ${scope}` : forbiddenAdvice(def, error);
 }
 
-/** Runs a stream; a 403 skips it with one WARN (unless strict_streams). Returns the streams that completed. */
+/** Runs a stream; a refusal skips it with one WARN (unless strict_streams). Returns the streams that completed. */
 export async function* skipIfForbidden(
   run: ApiRun,
   ctx: ApiContext,
@@ -25,14 +28,19 @@ export async function* skipIfForbidden(
     return new Set([run.def.name]);
   } catch (error) {
     ctx.log.warn(forbiddenWarning(run.def, error, ctx));
-    run.skipped = skipReason(run.def);
+    run.skipped = skipReason(run.def, error);
     return new Set();
   }
 }
 
-/** Why a forbidden stream was skipped, short enough for a summary table's note. */
-export function skipReason(def: StreamDef): string {
-  return `403, ${def.feature ? `needs ${def.feature}` : 'token lacks a permission'}`;
+/** Why a refused stream was skipped, short enough for a summary table's note. */
+export function skipReason(def: StreamDef, error?: unknown): string {
+  const status = error instanceof HttpError && error.status === 404 ? 404 : 403;
+  return `${status}, ${def.feature ? `needs ${def.feature}` : 'token lacks a permission'}`;
+}
+
+function gatedNotFound(def: StreamDef, error: unknown): error is HttpError {
+  return def.feature !== undefined && error instanceof HttpError && error.status === 404;
 }
 
 function forbiddenAdvice(def: StreamDef, error: HttpError): string {

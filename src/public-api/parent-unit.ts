@@ -1,14 +1,14 @@
 // A parent stream and its children: the parent is read once and feeds both its own records and each child.
 import type {EngineEvent} from '../engine/context.js';
-import {HttpError} from '../shared/errors.js';
-import {isObject} from '../shared/json.js';
+import {asStreamFailure, streamsFailed} from '../engine/failures.js';
+import {ForbiddenError, HttpError} from '../shared/errors.js';
+import {isObject, type JsonValue} from '../shared/json.js';
 import {iso} from '../shared/time.js';
 import {forbiddenWarning, skipReason} from './forbidden.js';
-import {pages} from './paginate.js';
-import {envelopeItems, pageOptions, pageRecords, readStream, totalEntries} from './reader.js';
+import {envelopeItems, pageRecords, readStream, slicePages, totalEntries} from './reader.js';
 import type {ApiContext, ApiRun, Unit} from './source.js';
 
-type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden';
+type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden' | 'failed';
 
 interface ChildProgress {
   readonly run: ApiRun;
@@ -24,6 +24,10 @@ interface ChildProgress {
  * child's listing and then a PARENT_DONE (the child's resume point). A child resumes after the
  * last completed parent; if that parent has disappeared, its children are read again for all
  * parents in a second pass (at-least-once, never a silent gap). Returns the completed streams.
+ *
+ * One bad stream costs one stream here too: a parent record that does not fit stops the parent's
+ * own stream while its list still feeds the children; a child that fails stops alone. A failure of
+ * the parent's list itself escapes to the engine, which stops the whole group.
  */
 export async function* runParentUnit(
   unit: Unit,
@@ -42,13 +46,16 @@ export async function* runParentUnit(
   });
   const completed = new Set<string>();
   const parentDef = unit.rootDef;
+  const {root} = unit;
   try {
     for (let pass = 0; pass < 2; pass++) {
-      const options = pageOptions(parentDef, ctx.config.page_size);
       let parentsDone = 0;
-      for await (const body of pages(ctx.http.getJson, parentDef.path, parentDef.query ?? {}, options)) {
+      for await (const body of slicePages(parentDef, ctx, parentDef.path, parentDef.query ?? {})) {
         const items = envelopeItems(body, parentDef, parentDef.path);
-        if (unit.root && pass === 0) yield pageRecords(unit.root, items, iso(ctx.now())).batch;
+        if (root && !root.failed && pass === 0) yield rootRecords(root, items, ctx);
+        // Nobody left to feed: the parent's own stream is done or failed, every child stopped.
+        const rootNeeds = root !== undefined && !root.failed && pass === 0;
+        if (!rootNeeds && children.every((c) => c.phase === 'failed' || c.phase === 'forbidden')) break;
         const parents = totalEntries(body);
         for (const item of items) {
           // The whole unit ends with its last parent: every stream of it is that far along.
@@ -80,24 +87,36 @@ export async function* runParentUnit(
       );
       for (const child of children) {
         if (child.phase === 'waiting') Object.assign(child, {phase: 'running', partial: false});
-        else if (child.phase !== 'forbidden') child.phase = 'finished';
+        else if (child.phase === 'running') child.phase = 'finished';
       }
     }
-    if (unit.root) completed.add(unit.root.def.name);
+    if (root && !root.failed) completed.add(root.def.name);
   } catch (error) {
     ctx.log.warn(`${forbiddenWarning(parentDef, error, ctx)} (its child streams cannot be read without it)`);
     // The parent's records may have been emitted already; only a run that got nothing is skipped.
-    if (unit.root && unit.root.pages === 0) unit.root.skipped = skipReason(parentDef);
+    if (unit.root && unit.root.pages === 0) unit.root.skipped = skipReason(parentDef, error);
     for (const child of children) child.run.skipped ??= `403 on parent ${parentDef.name}`;
     return completed;
   }
   // A partial child did not emit every record in this run: activating this run's version for it
   // would make the target drop rows that still exist.
-  for (const child of children) {
+  const done = children.filter((c) => c.phase !== 'failed');
+  for (const child of done) {
     if (child.phase !== 'forbidden' && !child.partial) completed.add(child.run.def.name);
   }
-  yield children.map((c) => ({type: 'PARENT_DONE', stream: c.run.def.name, parentId: undefined}));
+  yield done.map((c) => ({type: 'PARENT_DONE', stream: c.run.def.name, parentId: undefined}));
   return completed;
+}
+
+/** The parent's own records of one page; a failure of its own stops its stream, not the children. */
+function rootRecords(root: ApiRun, items: JsonValue[], ctx: ApiContext): EngineEvent[] {
+  try {
+    return pageRecords(root, items, iso(ctx.now())).batch;
+  } catch (error) {
+    const failure = asStreamFailure(error, ctx.config);
+    if (!failure) throw error;
+    return streamsFailed([root], failure, ctx.log);
+  }
 }
 
 /**
@@ -116,6 +135,13 @@ async function* childOfParent(
   } catch (error) {
     if (error instanceof HttpError && error.status === 404) {
       ctx.log.warn(`stream ${def.name}: parent ${parentId} is gone (404); skipping its ${def.name}`);
+      return;
+    }
+    if (!(error instanceof ForbiddenError)) {
+      const failure = asStreamFailure(error, ctx.config);
+      if (!failure) throw error;
+      child.phase = 'failed';
+      yield streamsFailed([child.run], failure, ctx.log);
       return;
     }
     // Without a plan feature to blame, the 403 is about this one parent's list.

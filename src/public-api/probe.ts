@@ -7,15 +7,13 @@ import {isObject, type JsonValue} from '../shared/json.js';
 import {silentLogger} from '../shared/log.js';
 import {DAY_MS} from '../shared/time.js';
 import type {Selection} from '../singer/catalog.js';
-import type {Http} from './http.js';
-import {pages} from './paginate.js';
+import {createDetailReader} from './detail.js';
 import {createRecordPreparer} from './prepare.js';
-import {envelopeItems, fillPath, pageOptions} from './reader.js';
+import {type ApiAccess, envelopeItems, fillPath, slicePages} from './reader.js';
 import {planSlices} from './slices.js';
 import {apiDef, type StreamDef, streamByName} from './streams.js';
 
-export interface CheckDeps {
-  http: Http;
+export interface CheckDeps extends ApiAccess {
   config: Config;
   now: number;
 }
@@ -55,7 +53,9 @@ export async function checkStreams(
           continue;
         }
       }
-      const items = await firstItems(def, parentId);
+      // One detail read at most: enough to see whether the detail's fields fit the schema.
+      const toFull = createDetailReader(def, deps, {log: silentLogger, strict: false, maxReads: 1});
+      const items = await toFull(await firstItems(def, parentId));
       for (const item of items) {
         for (const record of prepare(item, parentId)) {
           result.records_seen += 1;
@@ -76,8 +76,7 @@ async function firstPage(
   path: string,
   query: Record<string, string>,
 ): Promise<JsonValue[]> {
-  for await (const body of pages(deps.http.getJson, path, query, pageOptions(def, deps.config.page_size)))
-    return envelopeItems(body, def, path);
+  for await (const body of slicePages(def, deps, path, query)) return envelopeItems(body, def, path);
   return [];
 }
 
@@ -85,7 +84,10 @@ function unreadable(def: StreamDef, error: unknown): Partial<StreamCheck> {
   if (error instanceof ForbiddenError) {
     return {readable: 'forbidden', needs: def.feature ?? 'a token permission', detail: 'HTTP 403'};
   }
-  if (error instanceof HttpError && error.status === 404) return {readable: 'not found', detail: 'HTTP 404'};
+  if (error instanceof HttpError && error.status === 404) {
+    // A plan-gated list may answer 404 instead of 403 (a sync skips it the same way).
+    return {readable: 'not found', ...(def.feature ? {needs: def.feature} : {}), detail: 'HTTP 404'};
+  }
   if (error instanceof TapError) return {readable: 'error', detail: error.message};
   throw error;
 }

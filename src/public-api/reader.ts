@@ -1,8 +1,13 @@
 // Reads one stream (or one parent's child list): pages → records → RECORD messages and bookmark events.
+
+import type {Config} from '../config/settings.js';
 import type {EngineEvent} from '../engine/context.js';
 import {ResponseShapeError} from '../shared/errors.js';
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 import {iso, parseInstant} from '../shared/time.js';
+import {createDetailReader} from './detail.js';
+import type {Dialect} from './dialect.js';
+import type {Http, Query} from './http.js';
 import {type PageOptions, pages} from './paginate.js';
 import {planSlices, type Slice} from './slices.js';
 import type {ApiContext, ApiRun} from './source.js';
@@ -34,10 +39,10 @@ export async function* readStream(
           },
         ]
       : [];
-  const options = pageOptions(def, ctx.config.page_size);
+  const toFull = createDetailReader(def, ctx, {log: ctx.log, strict: ctx.config.strict_streams});
   for (const [index, slice] of slices.entries()) {
-    for await (const body of pages(ctx.http.getJson, path, slice.query, options)) {
-      const items = envelopeItems(body, def, path);
+    for await (const body of slicePages(def, ctx, path, slice.query)) {
+      const items = await toFull(envelopeItems(body, def, path));
       // One listing of the whole stream: how far through its totalEntries (a child's is the parent's to tell).
       if (slices.length === 1 && !def.parent) trackListing(run, body, items.length);
       const page = pageRecords(run, items, iso(ctx.now()), parentId);
@@ -111,11 +116,35 @@ function startFor(def: StreamDef, ctx: ApiContext): number | undefined {
   return candidates.length > 0 ? Math.max(...candidates) : undefined;
 }
 
-/** How a stream's endpoint is paged and paced: its page size, media type and own limit. */
-export function pageOptions(def: StreamDef, pageSize: number): PageOptions {
+/** What reading pages needs of a run (ApiContext has it, and so has `--test=streams`). */
+export interface ApiAccess {
+  readonly http: Http;
+  readonly dialect: Dialect;
+  readonly config: Pick<Config, 'page_size'>;
+}
+
+/**
+ * The response bodies of one listing: paged in the query form the API takes, and for a stream
+ * that groups its series (`/events/volume`), in the `groupBy` form the API understands.
+ */
+export function slicePages(
+  def: StreamDef,
+  api: ApiAccess,
+  path: string,
+  query: Query,
+): AsyncGenerator<JsonObject> {
+  const options = pageOptions(def, api);
+  const list = (q: Query) => pages(api.http.getJson, path, q, options);
+  if (!def.groupBy) return list(query);
+  return api.dialect.volumeGroupBy.pages(list, query, def.groupBy, def.recordsKey);
+}
+
+/** How a stream's endpoint is paged and paced: its page size, query form, media type and own limit. */
+export function pageOptions(def: StreamDef, api: ApiAccess): PageOptions {
   return {
     stream: def.name,
-    pageSize,
+    pageSize: api.config.page_size,
+    form: api.dialect.pagination,
     paginated: def.paginated !== false,
     ...(def.accept ? {accept: def.accept} : {}),
     ...(def.requestsPerMinute ? {requestsPerMinute: def.requestsPerMinute, limitKey: def.path} : {}),

@@ -3,6 +3,8 @@
 import type {Config} from '../config/settings.js';
 import type {EngineEvent, RunContext, StreamRun} from '../engine/context.js';
 import type {Source, StreamGroup} from '../engine/source.js';
+import {type Logger, silentLogger} from '../shared/log.js';
+import {createDialect, type Dialect} from './dialect.js';
 import {skipIfForbidden} from './forbidden.js';
 import type {Http} from './http.js';
 import {runParentUnit} from './parent-unit.js';
@@ -11,9 +13,10 @@ import {checkStreams} from './probe.js';
 import {readStream} from './reader.js';
 import {apiDef, type StreamDef, streamByName, streams} from './streams.js';
 
-/** What the Public API's readers share during a run: the engine's context plus the HTTP layer. */
+/** What the Public API's readers share during a run: the engine's context, the HTTP layer, what the API accepts. */
 export interface ApiContext extends RunContext {
   readonly http: Http;
+  readonly dialect: Dialect;
 }
 
 /** A stream of this source during a run (its def is the registry's own StreamDef). */
@@ -35,6 +38,12 @@ function asApiRun(run: StreamRun): ApiRun {
 
 export function createPublicApiSource(http: Http, config: Config): Source {
   const units = new Map<string, Unit>();
+  // One per source, so per host: what one stream learns (brackets, say), every other stream uses.
+  let dialect: Dialect | undefined;
+  const dialectFor = (log: Logger): Dialect => {
+    dialect ??= createDialect(log);
+    return dialect;
+  };
   return {
     streams,
     preparer: (spec, schema) => createRecordPreparer(apiDef(spec), schema),
@@ -46,9 +55,11 @@ export function createPublicApiSource(http: Http, config: Config): Source {
     read(group, ctx) {
       const unit = units.get(group.name);
       if (!unit) throw new Error(`group ${group.name} was not planned by the Public API source`);
-      return readUnit(unit, {...ctx, http});
+      return readUnit(unit, {...ctx, http, dialect: dialectFor(ctx.log)});
     },
-    probe: (selections, now) => checkStreams(selections, {http, config, now}),
+    probe: (selections, now) =>
+      checkStreams(selections, {http, config, now, dialect: dialectFor(silentLogger)}),
+    learned: () => dialect?.learned() ?? {},
   };
 }
 

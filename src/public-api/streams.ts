@@ -1,6 +1,7 @@
 // The stream registry: every stream the tap reads, declared as data (path, envelope, keys, replication).
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 import type {StreamSpec} from '../singer/catalog.js';
+import {WORKSPACE_WIDE} from './group-by.js';
 
 /** How an incremental stream turns its bookmark into requests (see windows.ts). */
 export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window';
@@ -33,6 +34,11 @@ export interface StreamDef extends StreamSpec {
   readonly parent?: ParentLink;
   /** Constant query parameters every request sends. */
   readonly query?: Readonly<Record<string, string>>;
+  /**
+   * The dimension the series are grouped by (`groupBy`), sent in the form the API understands
+   * (learned at run time, see group-by.ts); each result item carries it as a field of that name.
+   */
+  readonly groupBy?: string;
   /** One full listing per value of this query parameter (e.g. `/functions?resourceType=`). */
   readonly slicedBy?: {readonly param: string; readonly values: readonly string[]};
   /** The plan feature or token scope a 403 most likely means is missing. */
@@ -41,6 +47,13 @@ export interface StreamDef extends StreamSpec {
   readonly requestsPerMinute?: number;
   /** Fields that Segment sends as bigint strings and the tap emits as integers. */
   readonly integerFields?: readonly string[];
+  /**
+   * The list gives items without fields only the detail GET returns: an item that lacks any of
+   * `fields` is read again from `path` (`{id}` is its id) and the detail's fields win (detail.ts).
+   */
+  readonly detail?: {readonly path: string; readonly recordsKey: string; readonly fields: readonly string[]};
+  /** The contract makes the key optional: an item without an id is skipped with a warning instead of failing. */
+  readonly keyless?: 'skip';
   /** Reshapes one API item into zero or more records (before validation). */
   readonly transform?: (item: JsonValue) => JsonObject[];
 }
@@ -94,7 +107,14 @@ export const streams: readonly StreamDef[] = [
     keyProperties: ['id'],
     feature: PROTOCOLS,
   },
-  {name: 'users', path: '/users', recordsKey: 'users', keyProperties: ['id']},
+  {
+    name: 'users',
+    path: '/users',
+    recordsKey: 'users',
+    keyProperties: ['id'],
+    // UserV1 makes permissions optional, and the 36.2.0 examples show them only on the detail.
+    detail: {path: '/users/{id}', recordsKey: 'user', fields: ['permissions']},
+  },
   {name: 'groups', path: '/groups', recordsKey: 'userGroups', keyProperties: ['id']},
   {name: 'roles', path: '/roles', recordsKey: 'roles', keyProperties: ['id']},
   {
@@ -145,6 +165,13 @@ export const streams: readonly StreamDef[] = [
     keyProperties: ['id'],
     slicedBy: {param: 'resourceType', values: FUNCTION_TYPES},
     feature: 'Functions',
+    // ListFunctionItemV1 lacks these FunctionV1 fields, and makes every field optional, even id.
+    detail: {
+      path: '/functions/{id}',
+      recordsKey: 'function',
+      fields: ['code', 'settings', 'deployedAt', 'isLatestVersion', 'previewWebhookUrl', 'batchMaxCount'],
+    },
+    keyless: 'skip',
   },
   usage('usage_api_calls_daily', '/usage/api-calls/daily', 'dailyWorkspaceAPICallsUsage'),
   usage('usage_mtu_daily', '/usage/mtu/daily', 'dailyWorkspaceMTUUsage'),
@@ -157,7 +184,8 @@ export const streams: readonly StreamDef[] = [
     keyProperties: ['sourceId', 'timestamp'],
     replicationKey: 'timestamp',
     window: 'volume-window',
-    query: {granularity: 'DAY', groupBy: 'source'},
+    query: {granularity: 'DAY'},
+    groupBy: 'source',
     requestsPerMinute: 60,
     transform: flattenVolumeSeries,
   },
@@ -247,15 +275,26 @@ function child(name: string, parent: string, path: string, recordsKey: string, f
   return {name, path, recordsKey, keyProperties: [field, 'id'], parent: {stream: parent, pathParam, field}};
 }
 
-/** `/events/volume` answers one series per source; each datapoint becomes a record. */
+/**
+ * `/events/volume` answers one series per source; each datapoint becomes a record. A series without
+ * a source (the API ignored `groupBy`: the spec's own example is one) is the workspace-wide series,
+ * kept under the key WORKSPACE_WIDE rather than a null key.
+ */
 function flattenVolumeSeries(item: JsonValue): JsonObject[] {
   if (!isObject(item) || !Array.isArray(item.series)) return [];
-  const source = isObject(item.source) ? item.source : {};
+  const source = isObject(item.source) ? item.source : undefined;
+  const series: JsonObject = {
+    sourceId: source ? (source.id ?? null) : WORKSPACE_WIDE,
+    sourceName: source?.name ?? null,
+    sourceSlug: source?.slug ?? null,
+    eventName: item.eventName ?? null,
+    eventType: item.eventType ?? null,
+  };
   return item.series.filter(isObject).map((point) => ({
-    sourceId: source.id ?? null,
-    sourceName: source.name ?? null,
+    ...series,
     timestamp: point.time ?? null,
     count: point.count ?? null,
+    total: item.total ?? null,
   }));
 }
 

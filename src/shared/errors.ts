@@ -7,6 +7,13 @@ export class TapError extends Error {
   get exitCode(): number {
     return 1;
   }
+  /**
+   * True when the failure concerns one stream only (its records, its endpoint): the run may stop
+   * that stream and finish the others. False for what no other stream would survive either.
+   */
+  get streamOnly(): boolean {
+    return false;
+  }
 }
 
 /** A bad command line: unknown flag, missing or unreadable file. Exit 2 with a help hint. */
@@ -32,6 +39,11 @@ export class HttpError extends TapError {
     options?: ErrorOptions,
   ) {
     super(message, options);
+  }
+  /** A 4xx other than 401 (the token is bad for every stream) and 429 (retries ran out on the shared limit). */
+  override get streamOnly(): boolean {
+    const status = this.status ?? 0;
+    return status >= 400 && status < 500 && status !== 401 && status !== 429;
   }
 }
 
@@ -60,11 +72,47 @@ export class ForbiddenError extends HttpError {
 /** A response that is not what the API promises: missing envelope key, a null page, a repeated cursor. */
 export class ResponseShapeError extends TapError {
   override name = 'ResponseShapeError';
+  override get streamOnly(): boolean {
+    return true;
+  }
+}
+
+/** The API handed out a pagination cursor a second time: it would loop forever. */
+export class PaginationLoopError extends ResponseShapeError {
+  override name = 'PaginationLoopError';
 }
 
 /** A record that does not match its stream's schema (a type mismatch, a missing key property). */
 export class RecordValidationError extends TapError {
   override name = 'RecordValidationError';
+  override get streamOnly(): boolean {
+    return true;
+  }
+}
+
+/** What one failed stream reports at the end of a run. */
+export interface StreamFailure {
+  readonly stream: string;
+  /** A few words: "HTTP 404", "a record does not fit its schema". */
+  readonly reason: string;
+}
+
+/**
+ * Some streams failed and were stopped while every other stream ran to the end: the run's output
+ * and STATE are good, but incomplete, so the run exits 1. The message is the run's one-line summary.
+ */
+export class StreamsFailedError extends TapError {
+  override name = 'StreamsFailedError';
+  constructor(
+    readonly failures: readonly StreamFailure[],
+    readonly streamCount: number,
+  ) {
+    const list = failures.map((f) => `${f.stream} (${f.reason})`).join(', ');
+    super(
+      `${failures.length} of ${streamCount} streams failed: ${list}; every other stream finished, and the ` +
+        'last STATE keeps each failed stream at its last good bookmark (the ERROR lines above say why)',
+    );
+  }
 }
 
 /** The downstream target closed stdout; nothing more can be delivered. */

@@ -3,6 +3,7 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {expect} from 'chai';
 import {type Simulator, startSimulator} from '../../dev/simulator/server.js';
+import type {SwitchInput} from '../../dev/simulator/switches.js';
 import {type StreamDef, streams} from '../../src/public-api/streams.js';
 import {runCli, tempFiles} from '../support/cli.js';
 import {
@@ -21,6 +22,30 @@ import {
 const SCALE = 2;
 /** Seeds whose workspaces hold COMMON rules, null objects, empty lists, alpha and child records (asserted below). */
 const SEEDS = [1, 7];
+
+interface Case {
+  seed: number;
+  label: string;
+  /** Simulator switches: the API variants whose documented fallbacks must load too. */
+  switches?: SwitchInput;
+}
+
+const CASES: Case[] = [
+  ...SEEDS.map((seed) => ({seed, label: `seed ${seed}`})),
+  {
+    seed: 1,
+    label: 'seed 1, every API variant',
+    // "(workspace)" event volume keys, fractional numbers, users' permissions and functions' code
+    // from their detail reads, a skipped keyless function, bracket pagination.
+    switches: {
+      paginationForm: 'bracket',
+      groupByForm: 'none',
+      listFields: 'slim',
+      keylessFunction: true,
+      fractional: true,
+    },
+  },
+];
 
 interface Output {
   file: string;
@@ -119,14 +144,14 @@ describe('real Singer consumers, full sync of the simulated workspace', function
     if (pg) await stopPostgres();
   });
 
-  for (const seed of SEEDS) {
-    describe(`seed ${seed}, scale ${SCALE}`, () => {
+  for (const {seed, label, switches} of CASES) {
+    describe(`${label}, scale ${SCALE}`, () => {
       let sim: Simulator;
       let dir: string;
       let first: Output;
 
       before(async () => {
-        sim = await startSimulator({seed, scale: SCALE});
+        sim = await startSimulator({seed, scale: SCALE, ...switches});
         dir = tempFiles({}).dir as string;
         first = await sync(sim, dir, 'first');
       });
@@ -143,6 +168,17 @@ describe('real Singer consumers, full sync of the simulated workspace', function
         );
         for (const def of streams.filter((s) => s.accept === 'v1alpha' || s.parent))
           expect(first.records.get(def.name)?.length ?? 0, def.name).to.be.greaterThan(0);
+        const functions = first.records.get('functions') ?? [];
+        expect(functions.length).to.be.greaterThan(0);
+        for (const fn of functions) expect(fn.code, String(fn.id)).to.be.a('string');
+        if (switches) {
+          const volume = first.records.get('events_volume_daily') ?? [];
+          expect(volume.length).to.be.greaterThan(0);
+          expect(volume.every((r) => r.sourceId === '(workspace)')).to.equal(true);
+          expect(
+            (first.records.get('groups') ?? []).every((g) => (g.memberCount as number) % 1 !== 0),
+          ).to.equal(true);
+        }
       });
 
       it('singer-check-tap finds the output valid', async () => {
@@ -154,14 +190,14 @@ describe('real Singer consumers, full sync of the simulated workspace', function
 
       it('target-postgres loads every stream, one row per key, no NULL key; a rerun from its STATE loads again', async () => {
         if (!pg) throw new Error('no PostgreSQL');
-        const schema = `tap_segment_seed${seed}_${process.pid}`;
+        const schema = `tap_segment_seed${seed}${switches ? '_variants' : ''}_${process.pid}`;
         const config = join(dir, 'postgres.json');
         writeFileSync(config, JSON.stringify(postgresConfig(pg, schema)));
         const loaded = await targetPostgres(first.file, config);
         expect(loaded.code, loaded.stderr.slice(-3000)).to.equal(0);
         const facts = await expectLoaded(pg, schema, first.keys);
         console.log(
-          `      seed ${seed} postgres: ${Object.entries(facts)
+          `      ${label} postgres: ${Object.entries(facts)
             .map(([t, f]) => `${t} ${f.rows}`)
             .join(', ')}`,
         );
@@ -196,7 +232,7 @@ describe('real Singer consumers, full sync of the simulated workspace', function
           expect(facts.misaligned, `misaligned rows of ${stream}`).to.deep.equal([]);
         }
         expect(Object.keys(files)).to.have.length(flat.records.size);
-        if (seed === SEEDS[0])
+        if (seed === SEEDS[0] && !switches)
           console.log(
             `      seed ${seed} csv: ${Object.entries(files)
               .map(([f, x]) => `${f.replace(/-\d{8}T\d{6}\.csv$/, '')} ${x.rows}`)

@@ -1,0 +1,98 @@
+// Which query form the API takes for pagination (dot or bracket), learned on the first paged requests and kept per host.
+import {HttpError} from '../shared/errors.js';
+import type {JsonObject} from '../shared/json.js';
+import type {Logger} from '../shared/log.js';
+import type {GetJson, Query, RequestOptions} from './http.js';
+
+export type PaginationFormName = 'dot' | 'bracket';
+
+/** The page a request asks for. */
+export interface PageRequest {
+  readonly count: number;
+  readonly cursor?: string;
+}
+
+const FORMS: Record<PaginationFormName, {count: string; cursor: string; shown: string}> = {
+  dot: {count: 'pagination.count', cursor: 'pagination.cursor', shown: 'pagination.count (the dot form)'},
+  bracket: {
+    count: 'pagination[count]',
+    cursor: 'pagination[cursor]',
+    shown: 'pagination[count] (the bracket form)',
+  },
+};
+
+export interface PaginationForm {
+  /**
+   * One paged request in the form in use. While that is the dot form, a 400 or 422 (whatever the
+   * message: a validating gateway may say only "Validation failure") is retried once in the
+   * bracket form; if that works, every later request of the run uses brackets.
+   */
+  get(
+    getJson: GetJson,
+    path: string,
+    query: Query,
+    page: PageRequest,
+    options: RequestOptions,
+  ): Promise<JsonObject>;
+  /** What `--test=streams` reports: the form the API accepted, or that no paged request succeeded. */
+  describe(): string;
+}
+
+/**
+ * Segment's prose and Java SDK send `pagination.count`; the spec says `style: deepObject`, which is
+ * `pagination[count]`, and a validating server answers the dot form with 422. The dot form goes
+ * first; one INFO line says which form the API accepted.
+ */
+export function createPaginationForm(log: Logger): PaginationForm {
+  let form: PaginationFormName = 'dot';
+  let accepted: PaginationFormName | undefined;
+  let rejection = '';
+
+  const params = (name: PaginationFormName, query: Query, page: PageRequest): Query => ({
+    ...query,
+    [FORMS[name].count]: String(page.count),
+    ...(page.cursor ? {[FORMS[name].cursor]: page.cursor} : {}),
+  });
+  const accept = (name: PaginationFormName, rejected?: HttpError): void => {
+    if (accepted === name) return;
+    accepted = name;
+    form = name;
+    if (rejected) {
+      rejection = `; the API rejected ${FORMS.dot.shown} with HTTP ${rejected.status}`;
+      log.info(
+        `pagination: the API rejected ${FORMS.dot.shown} with HTTP ${rejected.status} and accepted ` +
+          `${FORMS.bracket.shown}; the rest of the run sends pagination[count] and pagination[cursor]`,
+      );
+    } else log.info(`pagination: the API accepts ${FORMS[name].shown}; the run pages with it`);
+  };
+
+  return {
+    async get(getJson, path, query, page, options) {
+      const tried = form;
+      try {
+        const body = await getJson(path, params(tried, query, page), options);
+        if (accepted === undefined) accept(tried);
+        return body;
+      } catch (error) {
+        if (tried !== 'dot' || !rejectsForm(error)) throw error;
+        let body: JsonObject;
+        try {
+          body = await getJson(path, params('bracket', query, page), options);
+        } catch (again) {
+          // Rejected in both forms: the request itself is wrong, and the documented form's answer says why.
+          throw rejectsForm(again) ? error : again;
+        }
+        accept('bracket', error);
+        return body;
+      }
+    },
+    describe: () =>
+      accepted === undefined
+        ? 'not seen (no paged request succeeded)'
+        : `${FORMS[accepted].shown}${rejection}`,
+  };
+}
+
+function rejectsForm(error: unknown): error is HttpError {
+  return error instanceof HttpError && (error.status === 400 || error.status === 422);
+}

@@ -8,6 +8,7 @@ import {createFlattener} from '../singer/flatten.js';
 import type {SingerMessage} from '../singer/messages.js';
 import {
   advanceBookmark,
+  replaceBookmark,
   type State,
   setCurrentlySyncing,
   setParentProgress,
@@ -60,8 +61,18 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
   try {
     for await (const events of mergeConcurrent(readers, options.config.max_parallel_streams)) {
       const out: SingerMessage[] = [];
+      // BOOKMARKs in a row (one per stream of a file, say) become one STATE after the last of them.
+      let pending = false;
       for (const event of events) {
+        if (pending && event.type !== 'BOOKMARK') {
+          out.push(...stateMessage());
+          pending = false;
+        }
         switch (event.type) {
+          case 'BOOKMARK':
+            state = replaceBookmark(state, event.stream, event.value);
+            pending = true;
+            break;
           case 'ADVANCE':
             state = advanceBookmark(state, event.stream, event.key, event.value);
             out.push(...stateMessage());
@@ -80,6 +91,7 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
             out.push(event);
         }
       }
+      if (pending) out.push(...stateMessage());
       if (out.length > 0) yield out;
       if (interrupted()) break;
     }

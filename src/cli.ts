@@ -2,14 +2,12 @@
 // The command line: argv → discover, about, test or sync; the only top-level catch and the only exit.
 import meow from 'meow';
 import {aboutJson, aboutMarkdown, aboutText} from './commands/about.js';
-import {ALL_STREAMS} from './commands/sources.js';
+import {ALL_STREAMS, createSources} from './commands/sources.js';
 import {loadSelections, runSync} from './commands/sync.js';
 import {connectionTest} from './commands/test-connection.js';
 import {allGood, renderTable, testStreams} from './commands/test-streams.js';
-import type {Config} from './config/settings.js';
+import {type Config, SETTINGS} from './config/settings.js';
 import {loadConfig} from './config/sources.js';
-import {httpFor} from './public-api/client.js';
-import {createPublicApiSource} from './public-api/source.js';
 import {InterruptedError, PipeClosedError, TapError, UsageError} from './shared/errors.js';
 import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './shared/log.js';
 import {NAME, VERSION} from './shared/version.js';
@@ -23,8 +21,10 @@ const help = `
   Modes
     --discover            Print the catalog of every stream (offline; no token needed)
     --about               Print name, version, capabilities and settings (--format json|markdown)
-    --test                Make one authenticated request (GET /) and report whether the token works
-    --test=streams        Read one page of every stream (or the --catalog's): readable? schema drift?
+    --test                Make one authenticated request (GET /) and report whether the token works;
+                          with events_s3_bucket or events_local_dir: list the archive and read its newest file
+    --test=streams        Read one page of every stream (or the --catalog's; event streams: the newest
+                          archive file): readable? schema drift?
                           A table on stderr; --format json adds a JSON report on stdout. Exit 1 on a problem
     --version             Print the version
 
@@ -80,7 +80,11 @@ async function main(): Promise<number> {
     }
     if (sources.length === 0) throw new UsageError('--config is required to sync or test');
     const config = loadConfig(sources, process.env);
-    if (config.api_token) log.addSecret(config.api_token);
+    // Every secret setting (api token, AWS keys, session token, external id) is scrubbed from every line.
+    for (const [key, setting] of Object.entries(SETTINGS)) {
+      const value = config[key as keyof Config];
+      if (setting.secret && typeof value === 'string') log.addSecret(value);
+    }
     if (flags.test !== undefined) return await test(flags.test, config, flags);
     await runSync(config, {catalog: flags.catalog, state: flags.state}, log, process.stdout);
     return 0;
@@ -120,7 +124,7 @@ async function test(
   flags: {catalog?: string; format?: string},
 ): Promise<number> {
   if (kind === '' || kind === 'connection') {
-    log.info(await connectionTest(config, log));
+    for (const line of (await connectionTest(config, log)).split('\n')) log.info(line);
     return 0;
   }
   if (kind !== 'streams')
@@ -128,8 +132,8 @@ async function test(
   if (flags.format !== undefined && flags.format !== 'json' && flags.format !== 'text') {
     throw new UsageError(`--format must be text or json with --test=streams, got "${flags.format}"`);
   }
-  const selections = loadSelections({catalog: flags.catalog});
-  const sources = [createPublicApiSource(httpFor(config, log), config)];
+  const selections = loadSelections({catalog: flags.catalog}, config);
+  const {sources} = createSources(config, selections, log);
   const checks = await testStreams(sources, selections, Date.now());
   process.stderr.write(log.scrub(renderTable(checks)));
   if (flags.format === 'json') print(`${JSON.stringify({streams: checks, ok: allGood(checks)}, null, 2)}\n`);

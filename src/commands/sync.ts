@@ -4,35 +4,38 @@ import type {Writable} from 'node:stream';
 import {type Config, readJsonObject} from '../config/settings.js';
 import {createProgress} from '../engine/progress.js';
 import {sync} from '../engine/sync.js';
-import {httpFor} from '../public-api/client.js';
-import {createPublicApiSource} from '../public-api/source.js';
 import {InputError, InterruptedError} from '../shared/errors.js';
 import type {Logger} from '../shared/log.js';
 import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
 import {serialize} from '../singer/messages.js';
 import {emptyState, parseState, type State} from '../singer/state.js';
 import {createLineWriter} from '../singer/writer.js';
-import {ALL_STREAMS} from './sources.js';
+import {ALL_STREAMS, createSources, defaultStreams, isEventStream} from './sources.js';
 
 export interface RunFiles {
   catalog?: string;
   state?: string;
 }
 
-export function loadSelections(files: RunFiles): Selection[] {
+/** The catalog's selected streams, or every stream of each configured source. */
+export function loadSelections(files: RunFiles, config: Config): Selection[] {
   return files.catalog
     ? selectStreams(readJsonObject(files.catalog, 'catalog'), files.catalog, ALL_STREAMS)
-    : selectAll(ALL_STREAMS);
+    : selectAll(ALL_STREAMS.filter(defaultStreams(config)));
 }
 
 function loadState(files: RunFiles): State {
   return files.state ? parseState(readJsonObject(files.state, 'state'), files.state) : emptyState();
 }
 
-/** An incremental stream with no bookmark starts at start_date, so it needs one. */
+/**
+ * An incremental API stream with no bookmark starts at start_date, so it needs one. Event streams
+ * do not: without a start date they read every day folder of the archive.
+ */
 function requireStartDate(config: Config, selections: readonly Selection[], state: State): void {
   if (config.start_date !== undefined) return;
   const missing = selections
+    .filter((s) => !isEventStream(s.def))
     .filter((s) => s.def.replicationKey && !state.bookmarks[s.def.name]?.replication_key_value)
     .map((s) => s.def.name);
   if (missing.length > 0) {
@@ -48,7 +51,7 @@ function requireStartDate(config: Config, selections: readonly Selection[], stat
  * was written (exit 130/143); a target that closes the pipe aborts everything at once.
  */
 export async function runSync(config: Config, files: RunFiles, log: Logger, out: Writable): Promise<void> {
-  const selections = loadSelections(files);
+  const selections = loadSelections(files, config);
   const state = loadState(files);
   requireStartDate(config, selections, state);
   const controller = new AbortController();
@@ -59,16 +62,17 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     log.warn(`${signal} received: stopping requests and writing the last STATE`);
     controller.abort(new InterruptedError(signal));
   };
-  const http = httpFor(config, log, controller.signal);
+  const {sources, http} = createSources(config, selections, log, controller.signal);
+  const stats = () => http?.stats() ?? {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};
   process.on('SIGINT', onSignal('SIGINT')).on('SIGTERM', onSignal('SIGTERM'));
   log.info(`syncing ${selections.length} streams: ${selections.map((s) => s.def.name).join(', ')}`);
-  const progress = createProgress({log, tty: Boolean(process.stderr.isTTY), stats: () => http.stats()});
+  const progress = createProgress({log, tty: Boolean(process.stderr.isTTY), stats});
   try {
     for await (const batch of sync({
       selections,
       state,
       config,
-      sources: [createPublicApiSource(http, config)],
+      sources,
       log,
       signal: controller.signal,
       progress,
@@ -78,9 +82,9 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
       await writer.write(chunk);
     }
     await writer.flush();
-    const stats = http.stats();
+    const done = stats();
     log.info(
-      `sync complete: ${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited`,
+      `sync complete: ${done.requests} API requests, ${done.retries} retries, ${done.rateLimited} rate-limited`,
     );
   } catch (error) {
     controller.abort(error);

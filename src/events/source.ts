@@ -1,0 +1,306 @@
+// The S3 archive as a Source: list → candidates per stream → bodies in flight → lines → records, with a BOOKMARK after each file.
+import type {Config} from '../config/settings.js';
+import type {EngineEvent, RunContext, StreamRun} from '../engine/context.js';
+import type {Source} from '../engine/source.js';
+import {createDateNormalizer} from '../records/shaper.js';
+import {TapError} from '../shared/errors.js';
+import type {JsonObject, JsonValue} from '../shared/json.js';
+import {iso, parseInstant, startOfUtcDay} from '../shared/time.js';
+import {type ArchiveBookmark, markRead, needsFile, readBookmark} from './cursor.js';
+import {readLines} from './lines.js';
+import {type ArchiveFile, archiveRoot, byLastModified, inShard, listFiles, listSources} from './listing.js';
+import {createPrefetcher} from './prefetch.js';
+import {probeArchive} from './probe.js';
+import {createProblems, type Problems} from './problems.js';
+import {routeMessage} from './route.js';
+import {parseShard} from './settings.js';
+import type {FileStore} from './store.js';
+import {streams, USERS_STREAM} from './streams.js';
+import {createUserMerger} from './users.js';
+
+/** Events per yielded batch: big enough to amortise the engine's loop, small enough to stream. */
+const BATCH = 2000;
+/** Compressed bytes buffered per object in flight. */
+const PREFETCH_BYTES = 4 * 1024 * 1024;
+/**
+ * STATE after this many files or bytes (and after the last file): each STATE carries every
+ * stream's file history, so one per small file would flood the target on a busy archive.
+ */
+const CHECKPOINT_FILES = 10;
+const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+export interface Candidate {
+  readonly file: ArchiveFile;
+  /** The selected streams that have not read this (key, ETag). */
+  readonly streams: ReadonlySet<string>;
+}
+
+export function createEventSource(store: FileStore, config: Config, signal?: AbortSignal): Source {
+  return {
+    streams,
+    preparer: (_spec, schema) => {
+      const toUtc = createDateNormalizer(schema);
+      return (item) => [toUtc(item as JsonObject)];
+    },
+    plan: (runs) => (runs.length > 0 ? [{name: (runs[0] as StreamRun).def.name, runs}] : []),
+    read: (group, ctx) => readArchive(store, group.runs, ctx, signal),
+    probe: (selections, now) => probeArchive(store, config, selections, now),
+  };
+}
+
+/** The first day folder to read: events_start_date, else start_date, else every day. */
+export function startDayOf(config: Config): number | undefined {
+  const start = config.events_start_date ?? config.start_date;
+  const ms = start === undefined ? undefined : parseInstant(start);
+  return ms === undefined ? undefined : startOfUtcDay(ms);
+}
+
+/** Lists the archive and decides, per file, which selected streams still need it. */
+export async function planFiles(
+  store: FileStore,
+  config: Config,
+  bookmarks: ReadonlyMap<string, ArchiveBookmark>,
+  cutoff: number,
+  problems: Problems,
+): Promise<{candidates: Candidate[]; sources: string[]; unsettled: number}> {
+  const root = archiveRoot(config.events_s3_prefix);
+  const lookback = config.events_lookback_hours * 3_600_000;
+  const shard = parseShard(config.events_shard);
+  const onSkip = (key: string, why: string) => problems.skippedKey(key, why);
+  const sources = await listSources(store, root, config.events_source_ids, onSkip);
+  const candidates: Candidate[] = [];
+  let unsettled = 0;
+  for (const sourceId of sources) {
+    for await (const files of listFiles(store, root, sourceId, startDayOf(config), onSkip)) {
+      for (const file of files) {
+        if (!inShard(file.key, shard)) continue;
+        const wanting = [...bookmarks].filter(([, b]) => needsFile(b, file, lookback)).map(([s]) => s);
+        if (wanting.length === 0) continue;
+        // Too fresh: the listing may not show every file of this second yet. The next run reads it.
+        if (file.lastModified > cutoff) unsettled += 1;
+        else candidates.push({file, streams: new Set(wanting)});
+      }
+    }
+  }
+  candidates.sort((a, b) => byLastModified(a.file, b.file));
+  return {candidates, sources, unsettled};
+}
+
+async function* readArchive(
+  store: FileStore,
+  runs: readonly StreamRun[],
+  ctx: RunContext,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<EngineEvent[], ReadonlySet<string>> {
+  const {config, log} = ctx;
+  const problems = createProblems(log);
+  const byName = new Map(runs.map((r) => [r.def.name, r]));
+  const bookmarks = new Map(
+    runs.map((r) => [r.def.name, readBookmark(ctx.state.bookmarks[r.def.name] as JsonObject | undefined)]),
+  );
+  const lookback = config.events_lookback_hours * 3_600_000;
+  const cutoff = ctx.signpost - config.events_settle_seconds * 1000;
+  const plan = await planFiles(store, config, bookmarks, cutoff, problems);
+  const bytes = plan.candidates.reduce((sum, c) => sum + c.file.size, 0);
+  log.info(
+    `events: ${store.where}: ${plan.sources.length} sources (${plan.sources.join(', ') || 'none'}), ` +
+      `${plan.candidates.length} files to read (${(bytes / 1e6).toFixed(1)} MB)` +
+      (plan.unsettled > 0 ? `, ${plan.unsettled} newer than the settle time wait for the next run` : ''),
+  );
+  const users = byName.has(USERS_STREAM) ? createUserMerger() : undefined;
+  const usersFiles: ArchiveFile[] = [];
+  const prefetch = createPrefetcher(
+    store,
+    plan.candidates.map((c) => c.file.key),
+    config.events_max_parallel_files,
+    PREFETCH_BYTES,
+    signal,
+  );
+  // Files read but not yet in a BOOKMARK, per stream; flushed every few files and at the end.
+  const unmarked = new Map<string, ArchiveFile[]>();
+  let unmarkedFiles = 0;
+  let unmarkedBytes = 0;
+  const checkpoint = (): EngineEvent[] => {
+    const marks: EngineEvent[] = [];
+    for (const [stream, files] of unmarked) {
+      const next = markRead(bookmarks.get(stream) as ArchiveBookmark, files, lookback);
+      bookmarks.set(stream, next);
+      marks.push({type: 'BOOKMARK', stream, value: next as unknown as JsonObject});
+    }
+    unmarked.clear();
+    unmarkedFiles = 0;
+    unmarkedBytes = 0;
+    return marks;
+  };
+  try {
+    for (const candidate of plan.candidates) {
+      const body = await prefetch.take();
+      const finished = yield* readFile(body, candidate, byName, users, ctx, problems);
+      if (!finished) continue;
+      for (const stream of candidate.streams) {
+        // The users bookmark moves only when the users are emitted, at the end.
+        const list = stream === USERS_STREAM ? usersFiles : (unmarked.get(stream) ?? []);
+        list.push(candidate.file);
+        if (stream !== USERS_STREAM) unmarked.set(stream, list);
+      }
+      unmarkedFiles += 1;
+      unmarkedBytes += candidate.file.size;
+      if (unmarkedFiles >= CHECKPOINT_FILES || unmarkedBytes >= CHECKPOINT_BYTES) yield checkpoint();
+    }
+    const last = checkpoint();
+    if (last.length > 0) yield last;
+    if (users) yield* emitUsers(users, usersFiles, byName.get(USERS_STREAM) as StreamRun, bookmarks, ctx);
+  } finally {
+    prefetch.close();
+    problems.emitMetrics();
+  }
+  return new Set(runs.map((r) => r.def.name));
+}
+
+/** One object's lines → RECORD batches for the streams that need it. False when the body failed mid-way. */
+async function* readFile(
+  body: import('node:stream').Readable,
+  candidate: Candidate,
+  byName: ReadonlyMap<string, StreamRun>,
+  users: ReturnType<typeof createUserMerger> | undefined,
+  ctx: RunContext,
+  problems: Problems,
+): AsyncGenerator<EngineEvent[], boolean> {
+  const {file} = candidate;
+  const wanted = candidate.streams;
+  const usersWant = users !== undefined && wanted.has(USERS_STREAM);
+  const lastModified = iso(file.lastModified);
+  const timeExtracted = iso(ctx.now());
+  const redact = ctx.config.redact_secrets;
+  problems.startFile();
+  const lines = readLines(body, ctx.config.events_max_line_bytes, {
+    oversized: (line, chars) =>
+      problems.report(
+        'oversized_line',
+        `${file.key}:${line}`,
+        `line longer than events_max_line_bytes (${chars}+ characters); skipped`,
+      ),
+    plain: () =>
+      problems.report('plain_body', file.key, 'not gzip (no 1f 8b magic bytes); read as plain text'),
+  });
+  let batch: EngineEvent[] = [];
+  let result = await lines.next();
+  while (!result.done) {
+    const {first, lines: texts} = result.value;
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i] as string;
+      if (text === '') continue;
+      const line = first + i;
+      let message: JsonValue;
+      try {
+        message = JSON.parse(text) as JsonValue;
+      } catch (error) {
+        problems.report(
+          'bad_json',
+          `${file.key}:${line}`,
+          `not JSON (${(error as Error).message.slice(0, 80)}); skipped`,
+        );
+        continue;
+      }
+      const routed = routeMessage(
+        message,
+        {sourceId: file.sourceId, key: file.key, line, lastModified},
+        redact,
+      );
+      if ('problem' in routed) {
+        if (routed.problem === 'unknown-type') problems.unknownType(routed.type ?? '', `${file.key}:${line}`);
+        else report(problems, routed.problem, `${file.key}:${line}`);
+        continue;
+      }
+      if (usersWant && routed.type === 'identify') users?.add(routed.record);
+      if (!wanted.has(routed.stream)) continue;
+      const run = byName.get(routed.stream);
+      if (!run) continue;
+      let shaped: JsonObject[];
+      try {
+        shaped = run.shape(routed.record);
+      } catch (error) {
+        const what = error instanceof TapError ? error.message.slice(0, 300) : String(error);
+        problems.report('invalid_record', `${file.key}:${line}`, `does not fit ${run.def.name}: ${what}`);
+        continue;
+      }
+      for (const record of shaped) {
+        batch.push({
+          type: 'RECORD',
+          stream: run.def.name,
+          record: run.output(record),
+          timeExtracted,
+          ...run.version,
+        });
+        run.records += 1;
+      }
+    }
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+    result = await lines.next();
+  }
+  for (const stream of wanted) {
+    const run = byName.get(stream);
+    if (run) run.pages += 1;
+  }
+  if (batch.length > 0) yield batch;
+  problems.endFile(file.key);
+  const end = result.value;
+  if (!end.error) return true;
+  const zlib = String((end.error as NodeJS.ErrnoException).code ?? '').startsWith('Z_');
+  if (zlib) {
+    problems.report(
+      'truncated_body',
+      file.key,
+      `gzip body ends early or is corrupt after line ${end.lines} (${end.error.message}); the lines before were read`,
+    );
+    return true;
+  }
+  problems.report(
+    'failed_body',
+    file.key,
+    `reading stopped after line ${end.lines} (${end.error.message}); the next run reads the file again`,
+  );
+  return false;
+}
+
+function report(problems: Problems, problem: string, where: string): void {
+  if (problem === 'no-message-id') problems.report('no_message_id', where, 'no messageId; skipped');
+  else if (problem === 'no-type') problems.report('no_type', where, 'no type; skipped');
+  else problems.report('not_object', where, 'not a JSON object; skipped');
+}
+
+async function* emitUsers(
+  users: ReturnType<typeof createUserMerger>,
+  files: readonly ArchiveFile[],
+  run: StreamRun,
+  bookmarks: Map<string, ArchiveBookmark>,
+  ctx: RunContext,
+): AsyncGenerator<EngineEvent[]> {
+  const timeExtracted = iso(ctx.now());
+  let batch: EngineEvent[] = [];
+  for (const row of users.rows()) {
+    for (const record of run.shape(row)) {
+      batch.push({
+        type: 'RECORD',
+        stream: run.def.name,
+        record: run.output(record),
+        timeExtracted,
+        ...run.version,
+      });
+      run.records += 1;
+    }
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  // The users bookmark moves only now: an interrupted run merges its identifies again next time.
+  const lookback = ctx.config.events_lookback_hours * 3_600_000;
+  const bookmark = markRead(bookmarks.get(USERS_STREAM) as ArchiveBookmark, files, lookback);
+  bookmarks.set(USERS_STREAM, bookmark);
+  batch.push({type: 'BOOKMARK', stream: USERS_STREAM, value: bookmark as unknown as JsonObject});
+  yield batch;
+}

@@ -39,6 +39,10 @@ const help = `
   stdout carries Singer messages only; logs go to stderr. Exit 0 on success, 1 on failure, 2 on a usage mistake.
 `;
 
+// The pinned AWS SDK warns, over nine stderr lines, that *later* SDK versions will need Node 22:
+// it breaks one-line (and JSON) logs and concerns no version this tap ships with.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // Module-level so that even the last-resort handler below scrubs the token.
 let log: Logger = createLogger(stderrLog());
 

@@ -45,8 +45,14 @@ export async function* readLines(
       let start = 0;
       for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
         line += 1;
-        if (skipping) skipping = false;
-        else
+        // A skipped line stays as '' so that lines[i] is line first + i (readers skip empty lines).
+        if (skipping) {
+          skipping = false;
+          lines.push('');
+        } else if (end - start > maxLineChars) {
+          problems.oversized(line, end - start);
+          lines.push('');
+        } else
           lines.push(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end));
         start = end + 1;
       }
@@ -59,6 +65,10 @@ export async function* readLines(
       if (lines.length > 0) yield {first, lines};
     }
     rest += decoder.end();
+    if (rest.length > maxLineChars) {
+      problems.oversized(line + 1, rest.length);
+      skipping = true;
+    }
     if (rest !== '' && !skipping) {
       line += 1;
       yield {first: line, lines: [rest]};

@@ -1,0 +1,207 @@
+// The event archive end to end: the built CLI against a generated archive in a loopback S3, run after run.
+import {gzipSync} from 'node:zlib';
+import {expect} from 'chai';
+import {message, writeObject} from '../dev/events/archive.js';
+import {STREAM_OF_TYPE} from '../src/events/streams.js';
+import {
+  type Archive,
+  AWS_KEY_ID,
+  AWS_SECRET,
+  AWS_SESSION,
+  BUCKET,
+  ids,
+  readOutput,
+  s3Config,
+  startArchive,
+  truth,
+} from './support/archive.js';
+import {runCli, tempFiles} from './support/cli.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const LAST_DAY = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
+const CALL_STREAMS = Object.values(STREAM_OF_TYPE);
+
+async function sync(
+  archive: Archive,
+  extra: Record<string, unknown> = {},
+  state?: unknown,
+  args: string[] = [],
+) {
+  const files = tempFiles({'config.json': s3Config(archive, extra), ...(state ? {'state.json': state} : {})});
+  const result = await runCli([
+    '--config',
+    files['config.json'] as string,
+    ...(state ? ['--state', files['state.json'] as string] : []),
+    ...args,
+  ]);
+  return {result, output: readOutput(result)};
+}
+
+/** A new archive object of `count` generated messages (seeded by `salt`). */
+function addFile(archive: Archive, key: string, lastModified: number, salt: number, count = 5): string[] {
+  const messages = Array.from({length: count}, (_, i) =>
+    message(99, `extra-${salt}`, i, lastModified - HOUR),
+  );
+  writeObject(
+    archive.dir,
+    key,
+    gzipSync(`${messages.map((m) => JSON.stringify(m)).join('\n')}\n`),
+    lastModified,
+  );
+  return messages.map((m) => m.messageId as string);
+}
+
+describe('event archive end to end (loopback S3, the built CLI)', function () {
+  this.timeout(120_000);
+  let archive: Archive;
+  const sourceA = () => archive.files[0]?.sourceId as string;
+
+  before(async () => {
+    // maxKeys 5: every listing pages with continuation tokens.
+    archive = await startArchive(
+      {seed: 11, sources: 2, days: 2, hours: 4, scale: 25, lastDay: LAST_DAY},
+      {maxKeys: 5},
+    );
+  });
+  after(async () => archive?.s3.close());
+
+  let first: Awaited<ReturnType<typeof sync>>;
+
+  it('syncs every call type and event_users with no api_token, exactly the messages of the archive', async () => {
+    first = await sync(archive);
+    expect(first.result.code, first.result.stderr.slice(-2000)).to.equal(0);
+    const expected = truth(archive.files);
+    for (const stream of CALL_STREAMS) {
+      expect(ids(first.output, stream).sort(), stream).to.deep.equal((expected.get(stream) ?? []).sort());
+    }
+    const identified = new Set(
+      archive.files.flatMap((f) => f.messages.filter((m) => m.type === 'identify').map((m) => m.userId)),
+    );
+    const users = first.output.records.get('event_users') ?? [];
+    expect(users.map((u) => u.user_id).sort()).to.deep.equal([...identified].sort());
+    const bookmark = (
+      first.output.lastState.bookmarks as Record<string, {files: object; replication_key_value: string}>
+    ).event_tracks;
+    expect(Object.keys(bookmark?.files ?? {})).to.have.length(archive.files.length);
+    expect(first.result.stderr).to.match(/2 sources .*16 files to read/);
+  });
+
+  it('secrets: AWS keys and the session token appear nowhere in stdout, stderr or STATE', () => {
+    for (const secret of [AWS_KEY_ID, AWS_SECRET, AWS_SESSION]) {
+      expect(first.result.stdout).to.not.include(secret);
+      expect(first.result.stderr).to.not.include(secret);
+    }
+  });
+
+  it('second run: reads only the new file, and nothing when nothing is new', async () => {
+    const again = await sync(archive, {}, first.output.lastState);
+    expect(again.result.code).to.equal(0);
+    expect([...again.output.records.values()].flat()).to.deep.equal([]);
+    const gets = archive.s3.requests.length;
+    const added = addFile(
+      archive,
+      `segment-logs/${sourceA()}/${LAST_DAY}/new-1.gz`,
+      Date.now() - 2 * HOUR,
+      1,
+    );
+    const next = await sync(archive, {}, again.output.lastState);
+    const read = CALL_STREAMS.flatMap((s) => ids(next.output, s));
+    expect(read.sort()).to.deep.equal([...added].sort());
+    const objectGets = archive.s3.requests.slice(gets).filter((r) => !('list-type' in r.query));
+    expect(objectGets.map((r) => r.path)).to.deep.equal([
+      `/${BUCKET}/segment-logs/${sourceA()}/${LAST_DAY}/new-1.gz`,
+    ]);
+    first = next;
+  });
+
+  it('same second: a second file with the LastModified of the newest one read is still read', async () => {
+    const bookmark = (first.output.lastState.bookmarks as Record<string, {replication_key_value: string}>)
+      .event_tracks;
+    const newest = Date.parse(bookmark?.replication_key_value as string);
+    const added = addFile(archive, `segment-logs/${sourceA()}/${LAST_DAY}/new-2.gz`, newest, 2);
+    const next = await sync(archive, {}, first.output.lastState);
+    expect(CALL_STREAMS.flatMap((s) => ids(next.output, s)).sort()).to.deep.equal([...added].sort());
+    first = next;
+  });
+
+  it('late file: a file that appears after the bookmark with an older LastModified (inside the look-back) is read', async () => {
+    const added = addFile(
+      archive,
+      `segment-logs/${sourceA()}/${LAST_DAY}/late.gz`,
+      Date.now() - 20 * HOUR,
+      3,
+    );
+    const next = await sync(archive, {}, first.output.lastState);
+    expect(CALL_STREAMS.flatMap((s) => ids(next.output, s)).sort()).to.deep.equal([...added].sort());
+    first = next;
+  });
+
+  it('replayed old day: new files in an old day folder are read', async () => {
+    const added = addFile(
+      archive,
+      `segment-logs/${sourceA()}/${LAST_DAY - DAY}/replay.gz`,
+      Date.now() - HOUR,
+      4,
+    );
+    const next = await sync(archive, {}, first.output.lastState);
+    expect(CALL_STREAMS.flatMap((s) => ids(next.output, s)).sort()).to.deep.equal([...added].sort());
+    first = next;
+  });
+
+  it('re-written key: the same key with new content (a new ETag) is read again', async () => {
+    const key = archive.files[1]?.key as string;
+    const added = addFile(archive, key, Date.now() - HOUR + 1000, 5, 7);
+    const next = await sync(archive, {}, first.output.lastState);
+    expect(CALL_STREAMS.flatMap((s) => ids(next.output, s)).sort()).to.deep.equal([...added].sort());
+    first = next;
+  });
+
+  it('settle time: a file newer than the run start minus events_settle_seconds waits for the next run', async () => {
+    const added = addFile(archive, `segment-logs/${sourceA()}/${LAST_DAY}/fresh.gz`, Date.now(), 6);
+    const waiting = await sync(archive, {events_settle_seconds: 600}, first.output.lastState);
+    expect([...waiting.output.records.values()].flat()).to.deep.equal([]);
+    expect(waiting.result.stderr).to.include('1 newer than the settle time wait for the next run');
+    const next = await sync(archive, {events_settle_seconds: 0}, waiting.output.lastState);
+    expect(CALL_STREAMS.flatMap((s) => ids(next.output, s)).sort()).to.deep.equal([...added].sort());
+  });
+
+  it('shard union: three shard runs (events_shard 0/3, 1/3, 2/3) read the whole archive once', async () => {
+    const whole = await sync(archive, {events_settle_seconds: 0});
+    const shards = await Promise.all(
+      [0, 1, 2].map((i) => sync(archive, {events_settle_seconds: 0, events_shard: `${i}/3`})),
+    );
+    for (const stream of CALL_STREAMS) {
+      const union = shards.flatMap((s) => ids(s.output, stream));
+      expect(new Set(union).size, `${stream}: overlap`).to.equal(union.length);
+      expect(union.sort(), stream).to.deep.equal(ids(whole.output, stream).sort());
+    }
+    for (const shard of shards) expect(ids(shard.output, 'event_tracks').length).to.be.greaterThan(0);
+  });
+
+  it('--test lists sources and days and reads the newest file; --test=streams checks the newest messages', async () => {
+    const files = tempFiles({'config.json': s3Config(archive)});
+    const test = await runCli(['--config', files['config.json'] as string, '--test']);
+    expect(test.code, test.stderr).to.equal(0);
+    expect(test.stderr).to.match(
+      /events OK: s3:\/\/acme-segment-archive\/ lists 2 sources: .*files, \d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d/,
+    );
+    expect(test.stderr).to.match(/read the newest file segment-logs\/.* lines/);
+    const streams = await runCli([
+      '--config',
+      files['config.json'] as string,
+      '--test=streams',
+      '--format=json',
+    ]);
+    expect(streams.code, streams.stderr).to.equal(0);
+    const report = JSON.parse(streams.stdout);
+    expect(report.ok).to.equal(true);
+    expect(report.streams.map((s: {stream: string}) => s.stream)).to.include.members([
+      ...CALL_STREAMS,
+      'event_users',
+    ]);
+    expect(
+      report.streams.find((s: {stream: string}) => s.stream === 'event_tracks').records_seen,
+    ).to.be.greaterThan(0);
+  });
+});

@@ -170,14 +170,20 @@ export async function startFakeS3(options: FakeS3Options): Promise<FakeS3> {
     if (req.method === 'HEAD') return res.end();
     const body = createReadStream(path);
     if (cutBody?.keys.test(key)) {
+      // Headers and the first bytes go out, then the connection drops: a body cut mid-way.
+      res.flushHeaders();
       let sent = 0;
-      body.on('data', (chunk) => {
+      body.on('data', (data: string | Buffer) => {
+        const chunk = Buffer.from(data);
+        const room = cutBody.afterBytes - sent;
+        if (room > 0) res.write(chunk.subarray(0, room));
         sent += chunk.length;
         if (sent >= cutBody.afterBytes) {
           body.destroy();
-          res.destroy();
+          setTimeout(() => res.destroy(), 20);
         }
       });
+      return;
     }
     body.pipe(res);
   }

@@ -27,13 +27,58 @@ export type Routed =
 
 const WRITE_KEY = /^write_?key$/i;
 
-/** Per call type: top-level key → column, and the record template in schema order. */
-const MAPPINGS = new Map(
-  Object.keys(TYPE_FIELDS).map((type) => [
-    type,
-    {fields: {...COMMON_FIELDS, ...TYPE_FIELDS[type]} as Record<string, string>, columns: columnsOf(type)},
-  ]),
-);
+type Fit = (value: JsonValue, redact: boolean) => JsonValue | undefined;
+type Build = (
+  message: JsonObject,
+  fit: Record<string, Fit>,
+  redact: boolean,
+) => {record: JsonObject; known: number; extra: JsonObject | null};
+
+interface Mapping {
+  readonly fields: Readonly<Record<string, string>>;
+  readonly build: Build;
+}
+
+/**
+ * Per call type, a record builder compiled once: one object literal in schema order (one hidden
+ * class per stream), each known key read and fitted by name. This is the hot path: it runs on
+ * every line of the archive. Keys and columns come from streams.ts and are embedded as JSON literals.
+ */
+function compile(type: string): Mapping {
+  const fields = {...COMMON_FIELDS, ...TYPE_FIELDS[type]} as Record<string, string>;
+  const columns = columnsOf(type);
+  const literal = columns.map((c) => `${JSON.stringify(c)}: null`).join(', ');
+  const reads = Object.entries(fields)
+    .map(([key, column]) => {
+      const k = JSON.stringify(key);
+      return `v = m[${k}]; if (v !== undefined) { known++; if (v !== null) { f = fit.${COLUMN_KINDS[column] === 'date-time' ? 'date' : COLUMN_KINDS[column]}(v, redact); if (f === undefined) (extra ??= {})[${k}] = v; else record[${JSON.stringify(column)}] = f; } }`;
+    })
+    .join('\n');
+  const build = new Function(
+    'm',
+    'fit',
+    'redact',
+    `const record = {${literal}}; let v; let f; let known = 0; let extra = null;\n${reads}\nreturn {record, known, extra};`,
+  ) as Build;
+  return {fields, build};
+}
+
+const MAPPINGS = new Map(Object.keys(TYPE_FIELDS).map((type) => [type, compile(type)]));
+
+const FIT: Record<string, Fit> = {
+  object: (value, redact) => (isObject(value) ? (redact ? redactContext(value) : value) : undefined),
+  date: (value) => {
+    if (typeof value !== 'string') return undefined;
+    return value.endsWith('Z') && isDateTime(value) ? value : toIsoUtc(value);
+  },
+  // version arrives as 2 or "1.1"; ids sometimes as numbers: keep them, as strings.
+  string: (value) =>
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : undefined,
+};
 
 /**
  * Maps one parsed message. Known keys of the wrong type (an object where a string belongs, a
@@ -49,15 +94,14 @@ export function routeMessage(message: JsonValue, at: Position, redact: boolean):
   const id = message.messageId;
   if ((typeof id !== 'string' || id === '') && typeof id !== 'number')
     return {problem: 'no-message-id', type};
-  const record: JsonObject = {};
-  for (const column of mapping.columns) record[column] = null;
-  let extra: JsonObject | null = null;
-  for (const key in message) {
-    const value = message[key] as JsonValue;
-    const column = mapping.fields[key];
-    const fitted = column === undefined ? undefined : fitColumn(column, value, redact);
-    if (column !== undefined && fitted !== undefined) record[column] = fitted;
-    else if (value !== null) {
+  const built = mapping.build(message, FIT, redact);
+  const {record} = built;
+  let {extra} = built;
+  // Keys the builder did not read: only when the message has more keys than it found.
+  if (Object.keys(message).length !== built.known) {
+    for (const key in message) {
+      const value = message[key] as JsonValue;
+      if (key in mapping.fields || value === null) continue;
       extra ??= {};
       extra[key] = redact && WRITE_KEY.test(key) && typeof value === 'string' ? REDACTED : value;
     }
@@ -69,24 +113,6 @@ export function routeMessage(message: JsonValue, at: Position, redact: boolean):
   record._sdc_last_modified = at.lastModified;
   record[EXTRA_COLUMN] = extra;
   return {stream: STREAM_OF_TYPE[type] as string, type, record};
-}
-
-/** The value as the column's type wants it, or undefined when it does not fit (it then goes to _sdc_extra). */
-function fitColumn(column: string, value: JsonValue, redact: boolean): JsonValue | undefined {
-  if (value === null) return null;
-  switch (COLUMN_KINDS[column]) {
-    case 'object':
-      if (!isObject(value)) return undefined;
-      return redact && column === 'context' ? redactContext(value) : value;
-    case 'date-time':
-      if (typeof value !== 'string') return undefined;
-      if (value.endsWith('Z') && isDateTime(value)) return value;
-      return toIsoUtc(value);
-    default:
-      // version arrives as 2 or "1.1"; ids sometimes as numbers: keep them, as strings.
-      if (typeof value === 'string') return value;
-      return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-  }
 }
 
 function redactContext(context: JsonObject): JsonObject {

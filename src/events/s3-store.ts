@@ -2,6 +2,7 @@
 import type {Readable} from 'node:stream';
 import {GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig} from '@aws-sdk/client-s3';
 import {fromTemporaryCredentials} from '@aws-sdk/credential-providers';
+import {archiveRoot} from './listing.js';
 import type {EventsConfig} from './settings.js';
 import {type FileStore, type StoredObject, StoreError} from './store.js';
 
@@ -51,7 +52,7 @@ export function s3ClientConfig(config: EventsConfig, maxAttempts: number): S3Cli
 export function createS3Store(options: S3StoreOptions): FileStore {
   const {bucket, config} = options;
   const client = new S3Client(s3ClientConfig(config, options.maxAttempts));
-  const where = `s3://${bucket}/${config.events_s3_prefix}`;
+  const where = `s3://${bucket}/${archiveRoot(config.events_s3_prefix).replace(/segment-logs\/$/, '')}`;
   return {
     where,
     async *list(prefix, listOptions = {}) {

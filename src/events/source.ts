@@ -19,7 +19,7 @@ import {streams, USERS_STREAM} from './streams.js';
 import {createUserMerger} from './users.js';
 
 /** Events per yielded batch: big enough to amortise the engine's loop, small enough to stream. */
-const BATCH = 2000;
+const BATCH = 100;
 /** Compressed bytes buffered per object in flight. */
 const PREFETCH_BYTES = 4 * 1024 * 1024;
 /**

@@ -1,6 +1,5 @@
 // event_users: the latest traits per userId from this run's identify calls, merged trait by trait in timestamp order.
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
-import {parseInstant} from '../shared/time.js';
 
 interface UserState {
   /** Per trait: its value and the time of the identify that set it. */
@@ -68,9 +67,10 @@ type Instant = readonly [timestamp: number, receivedAt: number];
 
 /** timestamp (else received_at), then received_at to break ties. */
 function timeOf(identify: JsonObject): Instant {
-  const received = typeof identify.received_at === 'string' ? (parseInstant(identify.received_at) ?? 0) : 0;
-  const ts = typeof identify.timestamp === 'string' ? parseInstant(identify.timestamp) : undefined;
-  return [ts ?? received, received];
+  // Routing left these as UTC ISO strings or null: Date.parse is exact and cheap here.
+  const received = typeof identify.received_at === 'string' ? Date.parse(identify.received_at) || 0 : 0;
+  const ts = typeof identify.timestamp === 'string' ? Date.parse(identify.timestamp) : Number.NaN;
+  return [Number.isNaN(ts) ? received : ts, received];
 }
 
 function notBefore(a: Instant, b: Instant): boolean {

@@ -2,7 +2,8 @@
 // The command line: argv → discover, about, test or sync; the only top-level catch and the only exit.
 import meow from 'meow';
 import {aboutJson, aboutMarkdown, aboutText} from './commands/about.js';
-import {ALL_STREAMS, createSources} from './commands/sources.js';
+import {discoverCatalog} from './commands/discover.js';
+import {createSources} from './commands/sources.js';
 import {loadSelections, runSync} from './commands/sync.js';
 import {connectionTest} from './commands/test-connection.js';
 import {allGood, renderTable, testStreams} from './commands/test-streams.js';
@@ -11,7 +12,6 @@ import {loadConfig} from './config/sources.js';
 import {InterruptedError, PipeClosedError, TapError, UsageError} from './shared/errors.js';
 import {createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel} from './shared/log.js';
 import {NAME, VERSION} from './shared/version.js';
-import {discover} from './singer/catalog.js';
 
 const help = `
   Usage
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
     const sources = flags.config ?? [];
     if (flags.discover) {
       // Meltano runs discovery before every run; it must not need a token, the network, or a valid config.
-      return print(`${JSON.stringify(discover(ALL_STREAMS), null, 2)}\n`);
+      return print(`${JSON.stringify(await discoverCatalog(sources, log), null, 2)}\n`);
     }
     if (sources.length === 0) throw new UsageError('--config is required to sync or test');
     const config = loadConfig(sources, process.env);

@@ -257,3 +257,83 @@ describe('event archive: SIGTERM mid-archive', function () {
     }
   });
 });
+
+describe('event archive: per-event tables (events_track_tables)', function () {
+  this.timeout(120_000);
+  let archive: Archive;
+
+  before(async () => {
+    archive = await startArchive({seed: 13, sources: 1, days: 1, hours: 3, scale: 40, lastDay: LAST_DAY});
+  });
+  after(async () => archive?.s3.close());
+
+  it('--discover samples the newest files for track events; a sync fills the selected ones; a later event name and a misfit never fail the run', async () => {
+    const config = s3Config(archive, {events_track_tables: true, events_settle_seconds: 0});
+    const files = tempFiles({'config.json': config});
+    const discovered = await runCli(['--config', files['config.json'] as string, '--discover']);
+    expect(discovered.code, discovered.stderr).to.equal(0);
+    const catalog = JSON.parse(discovered.stdout) as {
+      streams: {
+        tap_stream_id: string;
+        schema: {properties: Record<string, {type: string[]}>};
+        metadata: {breadcrumb: string[]; metadata: Record<string, unknown>}[];
+      }[];
+    };
+    const names = catalog.streams.map((s) => s.tap_stream_id).filter((n) => n.startsWith('event_track_'));
+    expect(names).to.include.members(['event_track_order_completed', 'event_track_signed_up']);
+    const order = catalog.streams.find((s) => s.tap_stream_id === 'event_track_order_completed');
+    // revenue is sometimes a whole number: integer and number widen to number.
+    expect(order?.schema.properties.revenue?.type).to.deep.equal(['null', 'number']);
+    expect(order?.schema.properties.currency?.type).to.deep.equal(['null', 'string']);
+
+    const source = archive.files[0]?.sourceId as string;
+    const later: Record<string, unknown>[] = [
+      {...message(13, 'later', 1, LAST_DAY), type: 'track', event: 'Coupon Applied', properties: {code: 'X'}},
+      {
+        ...message(13, 'later', 2, LAST_DAY),
+        type: 'track',
+        event: 'Order Completed',
+        properties: {revenue: 'free'},
+      },
+    ];
+    writeObject(
+      archive.dir,
+      `segment-logs/${source}/${LAST_DAY}/after-discovery.gz`,
+      gzipSync(later.map((m) => JSON.stringify(m)).join('\n')),
+      Date.now() - 2 * HOUR,
+    );
+    for (const entry of catalog.streams) {
+      const selected = ['event_tracks', 'event_track_order_completed'].includes(entry.tap_stream_id);
+      for (const m of entry.metadata) if (m.breadcrumb.length === 0) m.metadata.selected = selected;
+    }
+    const withCatalog = tempFiles({'config.json': config, 'catalog.json': catalog});
+    const result = await runCli([
+      '--config',
+      withCatalog['config.json'] as string,
+      '--catalog',
+      withCatalog['catalog.json'] as string,
+    ]);
+    expect(result.code, result.stderr.slice(-2000)).to.equal(0);
+    const output = readOutput(result);
+    const tracks = output.records.get('event_tracks') ?? [];
+    const orders = output.records.get('event_track_order_completed') ?? [];
+    expect(orders.map((r) => r.message_id).sort()).to.deep.equal(
+      tracks
+        .filter((t) => t.event === 'Order Completed')
+        .map((t) => t.message_id)
+        .sort(),
+    );
+    expect(orders.find((o) => typeof o.revenue === 'number')).to.include.keys(
+      'currency',
+      'plan',
+      '_sdc_s3_key',
+    );
+    const misfit = orders.find((o) => o.message_id === later[1]?.messageId);
+    expect(misfit?.revenue).to.equal(null);
+    expect(misfit?._sdc_extra).to.deep.equal({properties: {revenue: 'free'}});
+    expect(tracks.map((t) => t.event)).to.include('Coupon Applied');
+    expect(
+      result.stderr.match(/track event "Coupon Applied" has no selected per-event stream/g),
+    ).to.have.length(1);
+  });
+});

@@ -4,18 +4,35 @@ import type {Source} from '../engine/source.js';
 import {openArchive} from '../events/open.js';
 import {eventsConfigured} from '../events/settings.js';
 import {createEventSource} from '../events/source.js';
-import {streams as eventStreams} from '../events/streams.js';
+import {streams as eventStreams, REPLICATION_KEY} from '../events/streams.js';
+import {isTrackTable, TRACK_TABLE_PREFIX} from '../events/track-tables.js';
 import {httpFor} from '../public-api/client.js';
 import type {Http} from '../public-api/http.js';
 import {createPublicApiSource} from '../public-api/source.js';
 import {streams as publicApiStreams} from '../public-api/streams.js';
 import {InputError} from '../shared/errors.js';
+import {isObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
 import type {Selection, StreamSpec} from '../singer/catalog.js';
 
 export const ALL_STREAMS: readonly StreamSpec[] = [...publicApiStreams, ...eventStreams];
 
-export const isEventStream = (def: StreamSpec): boolean => eventStreams.includes(def);
+export const isEventStream = (def: StreamSpec): boolean => eventStreams.includes(def) || isTrackTable(def);
+
+/**
+ * The per-event streams an input catalog holds (events_track_tables): found by --discover, so
+ * their schemas live in the catalog, not in schemas/.
+ */
+export function trackTablesIn(catalog: unknown): StreamSpec[] {
+  if (!isObject(catalog) || !Array.isArray(catalog.streams)) return [];
+  return catalog.streams.flatMap((entry) => {
+    if (!isObject(entry) || !isObject(entry.schema)) return [];
+    const name = entry.tap_stream_id ?? entry.stream;
+    if (typeof name !== 'string' || !name.startsWith(TRACK_TABLE_PREFIX)) return [];
+    const {selected: _selected, ...schema} = entry.schema;
+    return [{name, keyProperties: ['message_id'], replicationKey: REPLICATION_KEY, schema}];
+  });
+}
 
 /**
  * Without a catalog: every stream of each configured source (the Public API when api_token is
@@ -51,7 +68,8 @@ export function createSources(
           '(or events_local_dir), or deselect them',
       );
     }
-    sources.push(createEventSource(openArchive(config), config, signal));
+    const tables = events.filter((s) => isTrackTable(s.def)).map((s) => s.def);
+    sources.push(createEventSource(openArchive(config), config, signal, tables));
   }
   return http ? {sources, http} : {sources};
 }

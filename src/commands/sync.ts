@@ -10,7 +10,7 @@ import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
 import {serialize} from '../singer/messages.js';
 import {emptyState, parseState, type State} from '../singer/state.js';
 import {createLineWriter} from '../singer/writer.js';
-import {ALL_STREAMS, createSources, defaultStreams, isEventStream} from './sources.js';
+import {ALL_STREAMS, createSources, defaultStreams, isEventStream, trackTablesIn} from './sources.js';
 
 export interface RunFiles {
   catalog?: string;
@@ -19,9 +19,9 @@ export interface RunFiles {
 
 /** The catalog's selected streams, or every stream of each configured source. */
 export function loadSelections(files: RunFiles, config: Config): Selection[] {
-  return files.catalog
-    ? selectStreams(readJsonObject(files.catalog, 'catalog'), files.catalog, ALL_STREAMS)
-    : selectAll(ALL_STREAMS.filter(defaultStreams(config)));
+  if (!files.catalog) return selectAll(ALL_STREAMS.filter(defaultStreams(config)));
+  const catalog = readJsonObject(files.catalog, 'catalog');
+  return selectStreams(catalog, files.catalog, [...ALL_STREAMS, ...trackTablesIn(catalog)]);
 }
 
 function loadState(files: RunFiles): State {

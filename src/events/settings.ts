@@ -20,6 +20,9 @@ export interface EventsConfig {
   events_max_parallel_files: number;
   events_max_line_bytes: number;
   events_shard?: string;
+  events_track_tables: boolean;
+  events_discovery_files: number;
+  events_discovery_lines: number;
 }
 
 export const EVENTS_SETTINGS: Record<keyof EventsConfig, Setting> = {
@@ -137,6 +140,29 @@ export const EVENTS_SETTINGS: Record<keyof EventsConfig, Setting> = {
     default: 1048576,
     minimum: 1024,
     maximum: 268435456,
+  },
+  events_track_tables: {
+    type: 'boolean',
+    title: 'Events Track Tables',
+    description:
+      'Also offer one stream per track event name (event_track_<slug>, properties as typed columns), found by --discover sampling the newest files.',
+    default: false,
+  },
+  events_discovery_files: {
+    type: 'integer',
+    title: 'Events Discovery Files',
+    description: 'With events_track_tables: the newest archive files --discover samples at most.',
+    default: 5,
+    minimum: 1,
+    maximum: 1000,
+  },
+  events_discovery_lines: {
+    type: 'integer',
+    title: 'Events Discovery Lines',
+    description: 'With events_track_tables: the lines --discover reads at most, over all sampled files.',
+    default: 10000,
+    minimum: 100,
+    maximum: 10000000,
   },
   events_shard: {
     type: 'string',

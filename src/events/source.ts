@@ -5,7 +5,9 @@ import type {Source} from '../engine/source.js';
 import {createDateNormalizer} from '../records/shaper.js';
 import {TapError} from '../shared/errors.js';
 import type {JsonObject, JsonValue} from '../shared/json.js';
+import type {Logger} from '../shared/log.js';
 import {iso, parseInstant, startOfUtcDay} from '../shared/time.js';
+import type {StreamSpec} from '../singer/catalog.js';
 import {type ArchiveBookmark, markRead, needsFile, readBookmark} from './cursor.js';
 import {readLines} from './lines.js';
 import {type ArchiveFile, archiveRoot, byLastModified, inShard, listFiles, listSources} from './listing.js';
@@ -16,6 +18,7 @@ import {routeMessage} from './route.js';
 import {parseShard} from './settings.js';
 import type {FileStore} from './store.js';
 import {streams, USERS_STREAM} from './streams.js';
+import {createTrackTableRecord, isTrackTable, trackTableOf} from './track-tables.js';
 import {createUserMerger} from './users.js';
 
 /** Events per yielded batch: big enough to amortise the engine's loop, small enough to stream. */
@@ -35,9 +38,15 @@ export interface Candidate {
   readonly streams: ReadonlySet<string>;
 }
 
-export function createEventSource(store: FileStore, config: Config, signal?: AbortSignal): Source {
+/** `trackTables`: the per-event streams of the input catalog (events_track_tables). */
+export function createEventSource(
+  store: FileStore,
+  config: Config,
+  signal?: AbortSignal,
+  trackTables: readonly StreamSpec[] = [],
+): Source {
   return {
-    streams,
+    streams: [...streams, ...trackTables],
     preparer: (_spec, schema) => {
       const toUtc = createDateNormalizer(schema);
       return (item) => [toUtc(item as JsonObject)];
@@ -108,6 +117,7 @@ async function* readArchive(
       (plan.unsettled > 0 ? `, ${plan.unsettled} newer than the settle time wait for the next run` : ''),
   );
   const users = byName.has(USERS_STREAM) ? createUserMerger() : undefined;
+  const tables = trackTablesOf(runs, config, log);
   const usersFiles: ArchiveFile[] = [];
   const prefetch = createPrefetcher(
     store,
@@ -135,7 +145,7 @@ async function* readArchive(
   try {
     for (const candidate of plan.candidates) {
       const body = await prefetch.take();
-      const finished = yield* readFile(body, candidate, byName, users, ctx, problems);
+      const finished = yield* readFile(body, candidate, byName, users, tables, ctx, problems);
       if (!finished) continue;
       for (const stream of candidate.streams) {
         // The users bookmark moves only when the users are emitted, at the end.
@@ -163,6 +173,7 @@ async function* readFile(
   candidate: Candidate,
   byName: ReadonlyMap<string, StreamRun>,
   users: ReturnType<typeof createUserMerger> | undefined,
+  tables: TrackTables,
   ctx: RunContext,
   problems: Problems,
 ): AsyncGenerator<EngineEvent[], boolean> {
@@ -184,6 +195,26 @@ async function* readFile(
       problems.report('plain_body', file.key, 'not gzip (no 1f 8b magic bytes); read as plain text'),
   });
   let batch: EngineEvent[] = [];
+  const emit = (run: StreamRun, prepared: JsonObject, line: number): void => {
+    let shaped: JsonObject[];
+    try {
+      shaped = run.shape(prepared);
+    } catch (error) {
+      const what = error instanceof TapError ? error.message.slice(0, 300) : String(error);
+      problems.report('invalid_record', `${file.key}:${line}`, `does not fit ${run.def.name}: ${what}`);
+      return;
+    }
+    for (const record of shaped) {
+      batch.push({
+        type: 'RECORD',
+        stream: run.def.name,
+        record: run.output(record),
+        timeExtracted,
+        ...run.version,
+      });
+      run.records += 1;
+    }
+  };
   let result = await lines.next();
   while (!result.done) {
     const {first, lines: texts} = result.value;
@@ -198,7 +229,8 @@ async function* readFile(
         problems.report(
           'bad_json',
           `${file.key}:${line}`,
-          `not JSON (${(error as Error).message.slice(0, 80)}); skipped`,
+          // V8 quotes the start of the line in its message: drop it, a line may hold anything.
+          `not JSON (${(error as Error).message.replace(/".*"/s, '"…"').slice(0, 80)}); skipped`,
         );
         continue;
       }
@@ -213,27 +245,12 @@ async function* readFile(
         continue;
       }
       if (usersWant && routed.type === 'identify') users?.add(routed.record);
-      if (!wanted.has(routed.stream)) continue;
+      if (routed.type === 'track' && tables.enabled) {
+        const table = tables.forEvent(routed.record.event);
+        if (table && wanted.has(table.run.def.name)) emit(table.run, table.build(routed.record), line);
+      }
       const run = byName.get(routed.stream);
-      if (!run) continue;
-      let shaped: JsonObject[];
-      try {
-        shaped = run.shape(routed.record);
-      } catch (error) {
-        const what = error instanceof TapError ? error.message.slice(0, 300) : String(error);
-        problems.report('invalid_record', `${file.key}:${line}`, `does not fit ${run.def.name}: ${what}`);
-        continue;
-      }
-      for (const record of shaped) {
-        batch.push({
-          type: 'RECORD',
-          stream: run.def.name,
-          record: run.output(record),
-          timeExtracted,
-          ...run.version,
-        });
-        run.records += 1;
-      }
+      if (run && wanted.has(routed.stream)) emit(run, routed.record, line);
     }
     if (batch.length >= BATCH) {
       yield batch;
@@ -264,6 +281,42 @@ async function* readFile(
     `reading stopped after line ${end.lines} (${end.error.message}); the next run reads the file again`,
   );
   return false;
+}
+
+interface TrackTables {
+  readonly enabled: boolean;
+  /** The selected per-event stream of a track's event name, with its record builder. */
+  forEvent(
+    event: JsonValue | undefined,
+  ): {run: StreamRun; build: (track: JsonObject) => JsonObject} | undefined;
+}
+
+/** The run's per-event streams by name; an event name without one is reported once. */
+function trackTablesOf(runs: readonly StreamRun[], config: Config, log: Logger): TrackTables {
+  const tables = new Map(
+    runs
+      .filter((r) => isTrackTable(r.def))
+      .map((run) => [
+        run.def.name,
+        {run, build: createTrackTableRecord(run.def.schema ?? run.schema, log, run.def.name)},
+      ]),
+  );
+  const reported = new Set<string>();
+  return {
+    enabled: tables.size > 0 || config.events_track_tables,
+    forEvent(event) {
+      if (typeof event !== 'string') return undefined;
+      const name = trackTableOf(event);
+      const table = name === undefined ? undefined : tables.get(name);
+      if (!table && config.events_track_tables && !reported.has(event)) {
+        reported.add(event);
+        log.info(
+          `events: track event "${event.slice(0, 80)}" has no selected per-event stream (new since --discover, or deselected); it is in event_tracks`,
+        );
+      }
+      return table;
+    },
+  };
 }
 
 function report(problems: Problems, problem: string, where: string): void {

@@ -14,7 +14,7 @@ async function linesOf(chunks: Buffer[], max = 1000) {
   let next = await gen.next();
   while (!next.done) {
     const {first} = next.value;
-    next.value.lines.forEach((text, i) => lines.push([first + i, text]));
+    for (const [i, text] of next.value.lines.entries()) lines.push([first + i, text]);
     next = await gen.next();
   }
   return {lines, problems, end: next.value as BodyEnd};

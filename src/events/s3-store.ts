@@ -14,7 +14,7 @@ export interface S3StoreOptions {
 }
 
 /** SDK options from the config: region, endpoint, path style and the credential chain. */
-export function s3ClientConfig(config: EventsConfig, maxAttempts: number): S3ClientConfig {
+export function s3ClientConfig(config: EventsConfig, maxAttempts: number, timeoutMs: number): S3ClientConfig {
   const staticKeys = config.events_aws_access_key_id
     ? {
         accessKeyId: config.events_aws_access_key_id,
@@ -41,6 +41,9 @@ export function s3ClientConfig(config: EventsConfig, maxAttempts: number): S3Cli
     followRegionRedirects: config.events_aws_region === undefined,
     forcePathStyle: config.events_s3_force_path_style,
     maxAttempts,
+    // A socket idle this long fails its call or body (a body is then read again next run); a whole
+    // 100 MB object may take longer than that on a slow link, so there is no cap on the request itself.
+    requestHandler: {connectionTimeout: Math.min(timeoutMs, 30_000), socketTimeout: timeoutMs},
     // The tap reads what S3 stores; checksums of whole gzip objects are S3's business.
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -51,7 +54,7 @@ export function s3ClientConfig(config: EventsConfig, maxAttempts: number): S3Cli
 
 export function createS3Store(options: S3StoreOptions): FileStore {
   const {bucket, config} = options;
-  const client = new S3Client(s3ClientConfig(config, options.maxAttempts));
+  const client = new S3Client(s3ClientConfig(config, options.maxAttempts, options.timeoutMs));
   const where = `s3://${bucket}/${archiveRoot(config.events_s3_prefix).replace(/segment-logs\/$/, '')}`;
   return {
     where,

@@ -179,6 +179,24 @@ describe('event archive end to end (loopback S3, the built CLI)', function () {
     for (const shard of shards) expect(ids(shard.output, 'event_tracks').length).to.be.greaterThan(0);
   });
 
+  it('events_local_dir: the same archive as a directory (an aws s3 sync copy) yields the same records', async () => {
+    const viaS3 = await sync(archive, {events_settle_seconds: 0});
+    const files = tempFiles({'config.json': {events_local_dir: archive.dir, events_settle_seconds: 0}});
+    const local = await runCli(['--config', files['config.json'] as string]);
+    expect(local.code, local.stderr.slice(-1500)).to.equal(0);
+    const output = readOutput(local);
+    for (const stream of [...CALL_STREAMS, 'event_users']) {
+      const key = stream === 'event_users' ? 'user_id' : 'message_id';
+      const of = (records: Record<string, unknown>[] | undefined) =>
+        (records ?? []).map((r) => String(r[key])).sort();
+      expect(of(output.records.get(stream)), stream).to.deep.equal(of(viaS3.output.records.get(stream)));
+    }
+    const missing = tempFiles({'config.json': {events_local_dir: '/nonexistent/archive'}});
+    const failed = await runCli(['--config', missing['config.json'] as string]);
+    expect(failed.code).to.equal(1);
+    expect(failed.stderr).to.include('events_local_dir /nonexistent/archive cannot be read (ENOENT)');
+  });
+
   it('--test lists sources and days and reads the newest file; --test=streams checks the newest messages', async () => {
     const files = tempFiles({'config.json': s3Config(archive)});
     const test = await runCli(['--config', files['config.json'] as string, '--test']);

@@ -195,6 +195,8 @@ async function* readFile(
       problems.report('plain_body', file.key, 'not gzip (no 1f 8b magic bytes); read as plain text'),
   });
   let batch: EngineEvent[] = [];
+  // One position per file, its line updated per message: routing copies it into the record at once.
+  const at = {sourceId: file.sourceId, key: file.key, line: 0, lastModified};
   const emit = (run: StreamRun, prepared: JsonObject, line: number): void => {
     let shaped: JsonObject[];
     try {
@@ -234,11 +236,8 @@ async function* readFile(
         );
         continue;
       }
-      const routed = routeMessage(
-        message,
-        {sourceId: file.sourceId, key: file.key, line, lastModified},
-        redact,
-      );
+      at.line = line;
+      const routed = routeMessage(message, at, redact);
       if ('problem' in routed) {
         if (routed.problem === 'unknown-type') problems.unknownType(routed.type ?? '', `${file.key}:${line}`);
         else report(problems, routed.problem, `${file.key}:${line}`);

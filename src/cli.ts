@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The command line: argv → discover, about, test or sync; the only top-level catch and the only exit.
+import {setFlagsFromString} from 'node:v8';
 import meow from 'meow';
 import {aboutJson, aboutMarkdown, aboutText} from './commands/about.js';
 import {discoverCatalog} from './commands/discover.js';
@@ -38,6 +39,13 @@ const help = `
 
   stdout carries Singer messages only; logs go to stderr. Exit 0 on success, 1 on failure, 2 on a usage mistake.
 `;
+
+// A smaller young generation (8 MB semi-spaces instead of 16): records live for one batch, so they
+// die young either way, and peak RSS on a 1 GB archive drops by about 15 MB at no CPU cost. A
+// --max-semi-space-size the user gives (NODE_OPTIONS or node flags) wins.
+if (![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('max-semi-space-size'))) {
+  setFlagsFromString('--max-semi-space-size=8');
+}
 
 // The pinned AWS SDK warns, over nine stderr lines, that *later* SDK versions will need Node 22:
 // it breaks one-line (and JSON) logs and concerns no version this tap ships with.

@@ -78,7 +78,8 @@ export const EVENTS_SETTINGS: Record<keyof EventsConfig, Setting> = {
   events_aws_region: {
     type: 'string',
     title: 'Events AWS Region',
-    description: "The bucket's region (e.g. us-west-2); default from the AWS environment, else us-east-1.",
+    description:
+      "The bucket's region (e.g. us-west-2). Unset: us-east-1, then the bucket's own region is followed; set wrongly: the run stops naming the right one.",
   },
   events_aws_access_key_id: {
     type: 'string',

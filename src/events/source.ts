@@ -1,4 +1,4 @@
-// The S3 archive as a Source: list → candidates per stream → bodies in flight → lines → records, with a BOOKMARK after each file.
+// The S3 archive as a Source: list → candidates per stream → bodies in flight → lines → records, BOOKMARKs every few files.
 import type {Config} from '../config/settings.js';
 import type {EngineEvent, RunContext, StreamRun} from '../engine/context.js';
 import type {Source} from '../engine/source.js';

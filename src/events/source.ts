@@ -26,11 +26,20 @@ const BATCH = 100;
 /** Compressed bytes buffered per object in flight. */
 const PREFETCH_BYTES = 4 * 1024 * 1024;
 /**
- * STATE after this many files or bytes (and after the last file): each STATE carries every
- * stream's file history, so one per small file would flood the target on a busy archive.
+ * STATE after this many files or bytes (and after the last file). Each STATE carries every
+ * stream's file history, so the file count also grows with the history: one entry in 100 of it,
+ * which keeps the STATE bytes per file read flat however busy the archive is.
  */
 const CHECKPOINT_FILES = 10;
 const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+const HISTORY_PER_CHECKPOINT_FILE = 100;
+
+/** Files between two STATEs for bookmarks of this size. */
+export function checkpointEvery(bookmarks: Iterable<ArchiveBookmark>): number {
+  let history = 0;
+  for (const bookmark of bookmarks) history = Math.max(history, Object.keys(bookmark.files).length);
+  return Math.max(CHECKPOINT_FILES, Math.ceil(history / HISTORY_PER_CHECKPOINT_FILE));
+}
 
 export interface Candidate {
   readonly file: ArchiveFile;
@@ -129,6 +138,7 @@ async function* readArchive(
   // Files read but not yet in a BOOKMARK, per stream; flushed every few files and at the end.
   const unmarked = new Map<string, ArchiveFile[]>();
   let unmarkedFiles = 0;
+  let every = checkpointEvery(bookmarks.values());
   let unmarkedBytes = 0;
   const checkpoint = (): EngineEvent[] => {
     const marks: EngineEvent[] = [];
@@ -155,7 +165,10 @@ async function* readArchive(
       }
       unmarkedFiles += 1;
       unmarkedBytes += candidate.file.size;
-      if (unmarkedFiles >= CHECKPOINT_FILES || unmarkedBytes >= CHECKPOINT_BYTES) yield checkpoint();
+      if (unmarkedFiles >= every || unmarkedBytes >= CHECKPOINT_BYTES) {
+        yield checkpoint();
+        every = checkpointEvery(bookmarks.values());
+      }
     }
     const last = checkpoint();
     if (last.length > 0) yield last;

@@ -47,3 +47,17 @@ describe('events: the per-stream cursor over the archive', () => {
     expect(Object.keys(kept.files)).to.deep.equal(['a']);
   });
 });
+
+describe('events: STATE cadence', () => {
+  it('checkpoints every 10 files, and less often as the file history grows (STATE bytes per file stay flat)', async () => {
+    const {checkpointEvery} = await import('../../src/events/source.js');
+    const history = (n: number) =>
+      markRead(
+        readBookmark(undefined),
+        Array.from({length: n}, (_, i) => file(`k${i}`, T)),
+        LOOKBACK,
+      );
+    expect(checkpointEvery([history(5)])).to.equal(10);
+    expect(checkpointEvery([history(5), history(6480)])).to.equal(65);
+  });
+});

@@ -192,6 +192,12 @@ describe('event archive hazards', function () {
       expect(critical(result.stderr)).to.include('bucket no-such-bucket-here does not exist');
     });
 
+    it('a configured source id with no files: one warning naming it and the settings to check', async () => {
+      const {result} = await sync(archive, {events_source_ids: 'NoSuchSource'});
+      expect(result.code).to.equal(0);
+      expect(result.stderr).to.include('source NoSuchSource has no archive files under segment-logs/NoSuchSource/');
+    });
+
     it('event streams selected without a bucket or directory: names the settings', async () => {
       const files = tempFiles({
         'config.json': {api_token: 'sgp_TEST_TOKEN_5f1a9c0d7e3b42'},

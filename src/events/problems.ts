@@ -47,6 +47,10 @@ export function createProblems(log: Logger) {
         `events: ${where}: call type "${type.slice(0, 40)}" has no stream; skipping every "${type.slice(0, 40)}" line (counted, named once)`,
       );
     },
+    /** A run-level note that is not about one line (an empty source folder, say). */
+    warn(message: string): void {
+      log.warn(message);
+    },
     /** Not an archive file: normal (Segment's own dummy-object.txt), so info, not a warning. */
     skippedKey(key: string, why: string): void {
       counts.set('skipped_key', (counts.get('skipped_key') ?? 0) + 1);

@@ -89,7 +89,9 @@ export async function planFiles(
   const candidates: Candidate[] = [];
   let unsettled = 0;
   for (const sourceId of sources) {
+    let listed = 0;
     for await (const files of listFiles(store, root, sourceId, startDayOf(config), onSkip)) {
+      listed += files.length;
       for (const file of files) {
         if (!inShard(file.key, shard)) continue;
         const wanting = [...bookmarks].filter(([, b]) => needsFile(b, file, lookback)).map(([s]) => s);
@@ -98,6 +100,11 @@ export async function planFiles(
         if (file.lastModified > cutoff) unsettled += 1;
         else candidates.push({file, streams: new Set(wanting)});
       }
+    }
+    if (listed === 0) {
+      problems.warn(
+        `events: source ${sourceId} has no archive files under ${root}${sourceId}/ from the start day on; check events_source_ids and events_start_date`,
+      );
     }
   }
   candidates.sort((a, b) => byLastModified(a.file, b.file));

@@ -3,6 +3,7 @@ import {execFileSync} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 import {type Simulator, startSimulator} from '../dev/simulator/server.js';
+import {eventsBench} from './events.js';
 import {CLI, catalogOf, jsonFile, measure, median, ROOT, type Usage} from './measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -315,17 +316,26 @@ async function startup(): Promise<void> {
   ]);
 }
 
+async function events(): Promise<void> {
+  const {section, rows} = await eventsBench();
+  sections.push(section);
+  summary.push(...rows);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
   say(`tap-segment benchmarks on ${machine}`);
+  const only = process.env.BENCH_ONLY;
   for (const [name, step] of [
     ['throughput', throughput],
     ['rate-limit bound', rateLimitBound],
     ['latency bound', latencyBound],
     ['memory', memory],
     ['start-up', startup],
+    ['event archive', events],
   ] as const) {
+    if (only && !name.includes(only)) continue;
     const t = performance.now();
     say(`- ${name}...`);
     await step();
@@ -336,6 +346,8 @@ async function main(): Promise<void> {
     '| --- | ---: | --- |',
     ...summary.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
+  if (process.env.BENCH_ONLY) say('(BENCH_ONLY: results.md not written)');
+  if (process.env.BENCH_ONLY) return;
   const report = [
     '# tap-segment benchmark results',
     '',

@@ -2,6 +2,7 @@
 import {spawn} from 'node:child_process';
 import {createWriteStream, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
+import {eventsDemo} from './events/demo.js';
 import {startSimulator} from './simulator/server.js';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -37,6 +38,16 @@ function summarize(file: string): Map<string, number> {
       counts.set(message.stream, (counts.get(message.stream) ?? 0) + 1);
   }
   return counts;
+}
+
+function records(file: string, stream: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const message = JSON.parse(line) as {type: string; stream?: string; record?: Record<string, unknown>};
+    if (message.type === 'RECORD' && message.stream === stream && message.record) out.push(message.record);
+  }
+  return out;
 }
 
 function lastState(file: string): unknown {
@@ -114,10 +125,11 @@ async function main(): Promise<void> {
         `  ${stream.padEnd(36)} ${String(counts.get(stream) ?? 0).padStart(8)} -> ${again.get(stream) ?? 0}`,
       );
     console.log(`\nSinger output: ${secondOut}`);
-    console.log('Pipe the same command into any Singer target, e.g. | target-jsonl, to load it.');
   } finally {
     await sim.close();
   }
+  await eventsDemo(outDir, {runTap, summarize, lastState, table, pagesPerStream, records});
+  console.log('\nPipe the same commands into any Singer target, e.g. | target-jsonl, to load them.');
 }
 
 main().catch((error: unknown) => {

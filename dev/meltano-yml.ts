@@ -54,6 +54,8 @@ export function renderMeltanoYml(): string {
     ...Object.keys(SETTINGS).flatMap(settingLines),
     '    settings_group_validation:',
     '    - [api_token]',
+    '    - [events_s3_bucket]',
+    '    - [events_local_dir]',
     '    config:',
     '      region: us',
     '      start_date: "2025-01-01"',

@@ -2,7 +2,7 @@
 import {readFileSync} from 'node:fs';
 import {Ajv} from 'ajv';
 import {expect} from 'chai';
-import {streams} from '../src/public-api/streams.js';
+import {ALL_STREAMS as streams} from '../src/commands/sources.js';
 import {discover, selectStreams} from '../src/singer/catalog.js';
 
 const sample = JSON.parse(readFileSync(new URL('../catalog.sample.json', import.meta.url), 'utf8'));

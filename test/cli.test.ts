@@ -113,7 +113,11 @@ describe('cli', () => {
     expect(about).to.include.keys('name', 'description', 'version', 'capabilities', 'settings', 'streams');
     expect(about.capabilities).to.include.members(['about', 'catalog', 'discover', 'state', 'test']);
     expect(about.settings.properties.api_token).to.include({secret: true, writeOnly: true});
-    expect(about.settings).to.deep.include({required: ['api_token']});
+    // Each source needs its own setting: the API token, or a bucket or directory for the event archive.
+    expect(about.settings).to.deep.include({
+      required: [],
+      anyOf: [{required: ['api_token']}, {required: ['events_s3_bucket']}, {required: ['events_local_dir']}],
+    });
     // The settings are a valid JSON Schema that accepts a real config.
     const validate = new Ajv({strict: false, validateFormats: false}).compile(about.settings);
     expect(validate({api_token: 'x'.repeat(20), region: 'eu', page_size: 500})).to.equal(true);
@@ -124,7 +128,8 @@ describe('cli', () => {
     const markdown = await runCli(['--about', '--format=markdown']);
     expect(markdown.stdout)
       .to.match(/^# `tap-segment`/)
-      .and.include('| api_token | True |');
+      .and.include('| api_token | for the Public API streams |')
+      .and.include('| events_s3_bucket | for the event_* streams (or events_local_dir) |');
     const text = await runCli(['--about']);
     expect(text.stdout).to.include('Environment Variable: TAP_SEGMENT_API_TOKEN');
   });

@@ -17,6 +17,16 @@ export const CAPABILITIES = [
   'structured-logging',
 ];
 
+/** What turns each source on: the setting it needs, and the streams it reads. */
+export const SOURCE_REQUIREMENTS = [
+  {setting: 'api_token', needed: 'for the Public API streams'},
+  {setting: 'events_s3_bucket', needed: 'for the event_* streams (or events_local_dir)'},
+  {setting: 'events_local_dir', needed: 'for the event_* streams (or events_s3_bucket)'},
+] as const;
+
+const requirementOf = (key: string): string =>
+  SOURCE_REQUIREMENTS.find((r) => r.setting === key)?.needed ?? 'False';
+
 export function aboutJson(): Record<string, unknown> {
   return {
     name: NAME,
@@ -25,7 +35,12 @@ export function aboutJson(): Record<string, unknown> {
     sdk_version: null,
     supported_python_versions: null,
     capabilities: CAPABILITIES,
-    settings: {...CONFIG_SCHEMA, required: ['api_token']},
+    // No one setting is required: each source needs its own (see SOURCE_REQUIREMENTS).
+    settings: {
+      ...CONFIG_SCHEMA,
+      required: [],
+      anyOf: SOURCE_REQUIREMENTS.map((r) => ({required: [r.setting]})),
+    },
     streams: discover(ALL_STREAMS).streams.map((s) => ({
       name: s.stream,
       key_properties: s.key_properties,
@@ -38,7 +53,7 @@ export function aboutJson(): Record<string, unknown> {
 export function aboutMarkdown(): string {
   const rows = Object.entries(SETTINGS).map(
     ([key, s]) =>
-      `| ${key} | ${key === 'api_token' ? 'True' : 'False'} | ${s.default ?? 'None'} | ${s.description.replace(/\|/g, '\\|')} |`,
+      `| ${key} | ${requirementOf(key)} | ${s.default ?? 'None'} | ${s.description.replace(/\|/g, '\\|')} |`,
   );
   return [
     `# \`${NAME}\``,
@@ -68,7 +83,7 @@ export function aboutText(): string {
     'SDK Version: none (TypeScript)',
     'Capabilities:',
     ...CAPABILITIES.map((c) => `  - ${c}`),
-    'Settings:',
+    'Settings (api_token for the Public API streams; events_s3_bucket or events_local_dir for event_*):',
     ...Object.entries(SETTINGS).map(
       ([key, s]) => `  - Name: ${key}\n    Type: ${s.type}\n    Environment Variable: ${envName(key)}`,
     ),

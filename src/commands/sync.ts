@@ -6,36 +6,39 @@ import {createProgress} from '../engine/progress.js';
 import {seconds} from '../engine/status-line.js';
 import {type StreamResult, summaryTable} from '../engine/summary.js';
 import {sync} from '../engine/sync.js';
-import {httpFor} from '../public-api/client.js';
 import type {HttpStats} from '../public-api/http.js';
-import {createPublicApiSource} from '../public-api/source.js';
 import {InputError, InterruptedError, StreamsFailedError} from '../shared/errors.js';
 import type {Logger} from '../shared/log.js';
 import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
 import {serialize} from '../singer/messages.js';
 import {emptyState, parseState, type State} from '../singer/state.js';
 import {createLineWriter} from '../singer/writer.js';
-import {ALL_STREAMS} from './sources.js';
+import {ALL_STREAMS, createSources, defaultStreams, isEventStream, trackTablesIn} from './sources.js';
 
 export interface RunFiles {
   catalog?: string;
   state?: string;
 }
 
-export function loadSelections(files: RunFiles): Selection[] {
-  return files.catalog
-    ? selectStreams(readJsonObject(files.catalog, 'catalog'), files.catalog, ALL_STREAMS)
-    : selectAll(ALL_STREAMS);
+/** The catalog's selected streams, or every stream of each configured source. */
+export function loadSelections(files: RunFiles, config: Config): Selection[] {
+  if (!files.catalog) return selectAll(ALL_STREAMS.filter(defaultStreams(config)));
+  const catalog = readJsonObject(files.catalog, 'catalog');
+  return selectStreams(catalog, files.catalog, [...ALL_STREAMS, ...trackTablesIn(catalog)]);
 }
 
 function loadState(files: RunFiles): State {
   return files.state ? parseState(readJsonObject(files.state, 'state'), files.state) : emptyState();
 }
 
-/** An incremental stream with no bookmark starts at start_date, so it needs one. */
+/**
+ * An incremental API stream with no bookmark starts at start_date, so it needs one. Event streams
+ * do not: without a start date they read every day folder of the archive.
+ */
 function requireStartDate(config: Config, selections: readonly Selection[], state: State): void {
   if (config.start_date !== undefined) return;
   const missing = selections
+    .filter((s) => !isEventStream(s.def))
     .filter((s) => s.def.replicationKey && !state.bookmarks[s.def.name]?.replication_key_value)
     .map((s) => s.def.name);
   if (missing.length > 0) {
@@ -51,7 +54,7 @@ function requireStartDate(config: Config, selections: readonly Selection[], stat
  * was written (exit 130/143); a target that closes the pipe aborts everything at once.
  */
 export async function runSync(config: Config, files: RunFiles, log: Logger, out: Writable): Promise<void> {
-  const selections = loadSelections(files);
+  const selections = loadSelections(files, config);
   const state = loadState(files);
   requireStartDate(config, selections, state);
   const controller = new AbortController();
@@ -62,7 +65,8 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     log.warn(`${signal} received: stopping requests and writing the last STATE`);
     controller.abort(new InterruptedError(signal));
   };
-  const http = httpFor(config, log, controller.signal);
+  const {sources, http} = createSources(config, selections, log, controller.signal);
+  const stats = () => http?.stats() ?? {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};
   process.on('SIGINT', onSignal('SIGINT')).on('SIGTERM', onSignal('SIGTERM'));
   // At a terminal the summary table names them all at the end; a log file wants the list up front.
   const names = log.interactive ? '' : `: ${selections.map((s) => s.def.name).join(', ')}`;
@@ -72,7 +76,7 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     tty: log.interactive,
     streams: selections.map((s) => s.def.name),
     columns: process.stderr.columns,
-    stats: () => http.stats(),
+    stats,
   });
   // A terminal that changes width gets a status line fitted to the new one at once.
   const onResize = () => progress.resize(process.stderr.columns);
@@ -83,7 +87,7 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
       selections,
       state,
       config,
-      sources: [createPublicApiSource(http, config)],
+      sources,
       log,
       signal: controller.signal,
       progress,
@@ -114,7 +118,7 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
         log.scrub(summaryTable(progress.results(), progress.elapsedMs(), process.stderr.columns || 80)),
       );
   }
-  const summary = completion(progress.results(), http.stats(), progress.elapsedMs());
+  const summary = completion(progress.results(), stats(), progress.elapsedMs());
   if (failedStreams) {
     log.info(`sync finished with failed streams: ${summary}`);
     throw failedStreams;

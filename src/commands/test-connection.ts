@@ -1,13 +1,37 @@
 // `--test`: one cheap authenticated request (GET /) and a plain verdict on the token, region and network.
 import type {Config} from '../config/settings.js';
+import {openArchive} from '../events/open.js';
+import {archiveConnectionTest} from '../events/probe.js';
+import {eventsConfigured} from '../events/settings.js';
 import {httpFor} from '../public-api/client.js';
 import {resolveHost} from '../public-api/region.js';
 import {HttpError, NetworkError, TapError} from '../shared/errors.js';
 import {isObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
 
-/** Resolves with the workspace name on success; throws a TapError whose message says what to fix. */
+/**
+ * Tests each configured source: the Public API when api_token is set (or nothing else is), the
+ * event archive when events_s3_bucket or events_local_dir is. One line per source; throws a
+ * TapError whose message says what to fix.
+ */
 export async function connectionTest(config: Config, log: Logger): Promise<string> {
+  const events = eventsConfigured(config);
+  const lines: string[] = [];
+  if (config.api_token || !events) lines.push(await apiConnectionTest(config, log));
+  if (events) {
+    try {
+      lines.push(await archiveConnectionTest(openArchive({...config, max_retries: 0}), config));
+    } catch (error) {
+      if (error instanceof TapError)
+        throw new TapError(`connection test failed: ${error.message}`, {cause: error});
+      throw error;
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Resolves with the workspace name on success; throws a TapError whose message says what to fix. */
+async function apiConnectionTest(config: Config, log: Logger): Promise<string> {
   // One attempt: a test should answer now, not after minutes of backoff.
   const http = httpFor({...config, max_retries: 0}, log);
   const host = resolveHost(config.region, config.base_url);

@@ -1,12 +1,14 @@
 // The config file: its JSON Schema (also the --about settings), loading, validation and defaults.
 import {readFileSync} from 'node:fs';
 import {Ajv, type ErrorObject} from 'ajv';
+import {EVENTS_SETTINGS, type EventsConfig, eventsConfigProblems} from '../events/settings.js';
 import {resolveHost} from '../public-api/region.js';
 import {InputError, UsageError} from '../shared/errors.js';
 import {describe} from '../shared/json.js';
 import {parseInstant} from '../shared/time.js';
 
-export interface Config {
+/** The Public API's settings, the engine's, and the event archive's (events_*). */
+export interface Config extends EventsConfig {
   api_token?: string;
   region: string;
   start_date?: string;
@@ -27,7 +29,7 @@ export interface Config {
   metrics_log_level?: string;
 }
 
-type Setting = {
+export type Setting = {
   type: 'string' | 'integer' | 'boolean';
   title: string;
   description: string;
@@ -45,7 +47,8 @@ export const SETTINGS: Record<keyof Config, Setting> = {
   api_token: {
     type: 'string',
     title: 'API Token',
-    description: 'Segment Public API token (Workspace Owner or Member); never logged or echoed.',
+    description:
+      'Segment Public API token (Workspace Owner or Member); required for the Public API streams, not for event_*; never logged or echoed.',
     secret: true,
     writeOnly: true,
   },
@@ -173,6 +176,7 @@ export const SETTINGS: Record<keyof Config, Setting> = {
       'Threshold of the Singer METRIC lines on stderr, as in the Meltano SDK: debug or info prints them, warning, error or none silences them; unset, the log level decides. At a terminal they count as debug (the status line and summary show the numbers).',
     enum: ['debug', 'info', 'warning', 'warn', 'error', 'none'],
   },
+  ...EVENTS_SETTINGS,
 };
 
 export const CONFIG_SCHEMA = {
@@ -242,16 +246,9 @@ function semanticProblems(config: Config): string[] {
   if (config.api_token !== undefined && config.api_token.trim().length < 8) {
     problems.push('api_token is too short to be a Segment Public API token; copy the whole token');
   }
-  if (config.start_date !== undefined) {
-    const parsed = parseInstant(config.start_date);
-    if (parsed === undefined) {
-      problems.push(
-        `start_date "${config.start_date}" is not an ISO-8601 date or date-time (e.g. 2024-01-01)`,
-      );
-    } else if (parsed > Date.now()) {
-      problems.push(`start_date "${config.start_date}" is in the future; use a past date`);
-    }
-  }
+  problems.push(...eventsConfigProblems(config));
+  for (const key of ['start_date', 'events_start_date'] as const)
+    problems.push(...instantProblems(key, config[key]));
   if (config.base_url !== undefined) {
     try {
       resolveHost(config.region, config.base_url);
@@ -263,6 +260,15 @@ function semanticProblems(config: Config): string[] {
     problems.push('backoff_max_ms must be at least backoff_base_ms');
   }
   return problems;
+}
+
+function instantProblems(key: string, value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const parsed = parseInstant(value);
+  if (parsed === undefined)
+    return [`${key} "${value}" is not an ISO-8601 date or date-time (e.g. 2024-01-01)`];
+  if (parsed > Date.now()) return [`${key} "${value}" is in the future; use a past date`];
+  return [];
 }
 
 function explain(error: ErrorObject, data: Record<string, unknown>): string {

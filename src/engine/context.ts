@@ -49,6 +49,11 @@ export interface StreamRun {
 export type EngineEvent =
   | SingerMessage
   | {type: 'ADVANCE'; stream: string; key: string; value: string}
+  /**
+   * A source-owned bookmark: replaces the stream's whole bookmark with `value` (which must keep
+   * `replication_key`/`replication_key_value` if it has them). Consecutive BOOKMARKs become one STATE.
+   */
+  | {type: 'BOOKMARK'; stream: string; value: JsonObject}
   | {type: 'PARENT_DONE'; stream: string; parentId: string | undefined}
   | {type: 'UNIT'; name: string; active: boolean}
   /** The stream stopped early: no more of its bookkeeping reaches STATE, and no ACTIVATE_VERSION. */

@@ -8,6 +8,7 @@ import {createFlattener} from '../singer/flatten.js';
 import type {SingerMessage} from '../singer/messages.js';
 import {
   advanceBookmark,
+  replaceBookmark,
   type State,
   setCurrentlySyncing,
   setParentProgress,
@@ -68,8 +69,19 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
   try {
     for await (const events of mergeConcurrent(readers, options.config.max_parallel_streams)) {
       const out: SingerMessage[] = [];
+      // BOOKMARKs in a row (one per stream of a file, say) become one STATE after the last of them.
+      let pending = false;
       for (const event of events) {
+        if (pending && event.type !== 'BOOKMARK') {
+          out.push(...stateMessage());
+          pending = false;
+        }
         switch (event.type) {
+          case 'BOOKMARK':
+            if (failed.has(event.stream)) break;
+            state = replaceBookmark(state, event.stream, event.value);
+            pending = true;
+            break;
           case 'ADVANCE':
             if (failed.has(event.stream)) break;
             state = advanceBookmark(state, event.stream, event.key, event.value);
@@ -96,6 +108,7 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
             out.push(event);
         }
       }
+      if (pending) out.push(...stateMessage());
       if (out.length > 0) yield out;
       if (interrupted()) break;
     }

@@ -18,6 +18,11 @@ export function dateTimeFields(schema: JsonObject): string[] {
 const RFC3339_DATE_TIME =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):?[0-5]\d)$/;
 
+/** What the validators accept as `format: date-time` (sources use it to decide what to normalise). */
+export function isDateTime(value: string): boolean {
+  return RFC3339_DATE_TIME.test(value);
+}
+
 let ajv: Ajv | undefined;
 function sharedAjv(): Ajv {
   if (!ajv) {

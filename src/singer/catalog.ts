@@ -11,6 +11,8 @@ export interface StreamSpec {
   readonly replicationKey?: string;
   /** The stream whose records this one is read under (catalog metadata only). */
   readonly parent?: {readonly stream: string};
+  /** A schema found at discovery (per-event tables) instead of schemas/<name>.json. */
+  readonly schema?: JsonObject;
 }
 
 export interface CatalogEntry {
@@ -87,7 +89,7 @@ function automaticFields(def: StreamSpec): Set<string> {
 
 /** The stream's schema as discovery shows it (with the redaction notes). */
 function schemaFor(def: StreamSpec): JsonObject {
-  return annotateRedactions(loadSchema(def.name));
+  return annotateRedactions(def.schema ? structuredClone(def.schema) : loadSchema(def.name));
 }
 
 function propertyNames(schema: JsonObject): string[] {

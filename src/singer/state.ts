@@ -52,8 +52,11 @@ function parseBookmark(bookmark: JsonValue, where: string): Bookmark {
     );
   const out: Bookmark = {...bookmark} as Bookmark;
   if (out.replication_key_value === undefined) {
-    // Classic layout: the only date-valued entry is the bookmark.
-    const legacy = Object.entries(bookmark).find(([k]) => k !== 'last_completed_parent');
+    // Classic layout: the only date-valued entry is the bookmark. A source's own entries (objects,
+    // like an archive's file history, and replication_key itself) are kept, never taken for it.
+    const legacy = Object.entries(bookmark).find(
+      ([k, v]) => k !== 'last_completed_parent' && k !== 'replication_key' && typeof v === 'string',
+    );
     if (legacy && typeof legacy[1] === 'string') {
       out.replication_key = legacy[0];
       out.replication_key_value = legacy[1];
@@ -81,6 +84,11 @@ export function advanceBookmark(state: State, stream: string, key: string, value
   if (current !== undefined && (parseInstant(current) ?? 0) >= (parseInstant(value) ?? 0)) return state;
   const bookmark = {...state.bookmarks[stream], replication_key: key, replication_key_value: value};
   return {...state, bookmarks: {...state.bookmarks, [stream]: bookmark}};
+}
+
+/** A source-owned bookmark replaces the stream's whole entry (the source merged what it keeps). */
+export function replaceBookmark(state: State, stream: string, value: JsonObject): State {
+  return {...state, bookmarks: {...state.bookmarks, [stream]: value as Bookmark}};
 }
 
 /** Records (or clears, with undefined) the last parent whose children a child stream finished. */

@@ -1,10 +1,14 @@
 // The tap's real output through real consumers: pipelinewise-target-postgres into PostgreSQL, singer-check-tap, target-csv.
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {gzipSync} from 'node:zlib';
 import {expect} from 'chai';
+import {message, writeObject} from '../../dev/events/archive.js';
 import {type Simulator, startSimulator} from '../../dev/simulator/server.js';
 import type {SwitchInput} from '../../dev/simulator/switches.js';
+import {streams as eventStreams} from '../../src/events/streams.js';
 import {type StreamDef, streams} from '../../src/public-api/streams.js';
+import {type Archive, readOutput, s3Config, startArchive} from '../support/archive.js';
 import {runCli, tempFiles} from '../support/cli.js';
 import {
   checkTap,
@@ -241,4 +245,104 @@ describe('real Singer consumers, full sync of the simulated workspace', function
       });
     });
   }
+
+  describe('the event archive (loopback S3), every event stream', () => {
+    let archive: Archive;
+    let dir: string;
+    let file: string;
+    let records: Map<string, Record<string, unknown>[]>;
+
+    before(async () => {
+      const lastDay = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000;
+      archive = await startArchive({seed: 3, sources: 2, days: 2, hours: 6, scale: 40, lastDay});
+      // A replay: the same messages again in a later file, which the keyed targets must fold.
+      const source = archive.files[0]?.sourceId as string;
+      const replay = Array.from({length: 20}, (_, i) => JSON.stringify(message(3, source, i, lastDay)));
+      writeObject(
+        archive.dir,
+        `segment-logs/${source}/${lastDay}/replay.gz`,
+        gzipSync(replay.join('\n')),
+        Date.now() - 3_600_000,
+      );
+      dir = tempFiles({}).dir as string;
+      const files = tempFiles({'config.json': s3Config(archive)});
+      const result = await runCli(['--config', files['config.json'] as string], {timeoutMs: 120_000});
+      expect(result.code, result.stderr.slice(-2000)).to.equal(0);
+      file = join(dir, 'events.singer.jsonl');
+      writeFileSync(file, result.stdout);
+      records = readOutput(result).records;
+      for (const def of eventStreams) {
+        for (const record of records.get(def.name) ?? [])
+          for (const key of def.keyProperties)
+            expect(record[key], `${def.name}.${key}`).to.be.a('string').and.not.equal('');
+      }
+    });
+
+    after(async () => archive?.s3.close());
+
+    const keysOf = (stream: string) => {
+      const def = eventStreams.find((s) => s.name === stream);
+      return new Set(
+        (records.get(stream) ?? []).map((r) => JSON.stringify(def?.keyProperties.map((k) => r[k]))),
+      );
+    };
+
+    it('singer-check-tap finds the event output valid', async () => {
+      const checked = await checkTap(file);
+      expect(checked.code, checked.stderr.slice(-2000)).to.equal(0);
+      expect(checked.stdout).to.include('The output is valid.');
+    });
+
+    it('target-postgres loads every event stream, one row per key (the replay folded), no NULL key', async () => {
+      if (!pg) throw new Error('no PostgreSQL');
+      const schema = `tap_segment_events_${process.pid}`;
+      const config = join(dir, 'postgres.json');
+      writeFileSync(config, JSON.stringify(postgresConfig(pg, schema)));
+      const loaded = await targetPostgres(file, config);
+      expect(loaded.code, loaded.stderr.slice(-3000)).to.equal(0);
+      const {facts} = await tableFacts(
+        pg,
+        schema,
+        Object.fromEntries(eventStreams.map((d) => [d.name, d.keyProperties])),
+      );
+      for (const def of eventStreams) {
+        expect(facts[def.name], `table ${def.name}`).to.not.equal(undefined);
+        expect(facts[def.name]?.rows, `rows of ${def.name}`).to.equal(keysOf(def.name).size);
+        for (const [column, nulls] of Object.entries(facts[def.name]?.nullKeys ?? {}))
+          expect(nulls, `NULL ${def.name}.${column}`).to.equal(0);
+      }
+      const emitted = [...records.values()].flat().length;
+      const rows = Object.values(facts).reduce((n, f) => n + f.rows, 0);
+      expect(rows).to.be.lessThan(emitted);
+      console.log(
+        `      events postgres: ${Object.entries(facts)
+          .map(([t, f]) => `${t} ${f.rows}`)
+          .join(', ')} (${emitted} records emitted)`,
+      );
+    });
+
+    it('target-csv with flattening_enabled writes one aligned CSV per event stream', async () => {
+      const files = tempFiles({'config.json': s3Config(archive, {flattening_enabled: true})});
+      const result = await runCli(['--config', files['config.json'] as string], {timeoutMs: 120_000});
+      expect(result.code, result.stderr.slice(-2000)).to.equal(0);
+      const flatFile = join(dir, 'events-flat.singer.jsonl');
+      writeFileSync(flatFile, result.stdout);
+      const flat = readOutput(result).records;
+      const out = join(dir, 'events-csv');
+      mkdirSync(out);
+      const config = join(dir, 'events-csv.json');
+      writeFileSync(config, JSON.stringify({destination_path: out, disable_collection: true}));
+      const written = await targetCsv(flatFile, config, dir);
+      expect(written.code, written.stderr.slice(-3000)).to.equal(0);
+      const csv = await csvFacts(out);
+      for (const [stream, list] of flat) {
+        const mine = Object.entries(csv).filter(([name]) => name.startsWith(`${stream}-`));
+        expect(mine, `CSV files of ${stream}`).to.have.length(1);
+        const [, facts] = mine[0] as [string, (typeof csv)[string]];
+        expect(facts.rows, `rows of ${stream}`).to.equal(list.length);
+        expect(facts.misaligned, `misaligned rows of ${stream}`).to.deep.equal([]);
+      }
+      expect(Object.keys(csv)).to.have.length(eventStreams.length);
+    });
+  });
 });

@@ -1,0 +1,78 @@
+// event_users: the latest traits per userId from this run's identify calls, merged trait by trait in timestamp order.
+import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
+
+interface UserState {
+  /** Per trait: its value and the time of the identify that set it. */
+  readonly traits: Map<string, {value: JsonValue; at: Instant}>;
+  latest: JsonObject;
+  latestAt: Instant;
+  identifies: number;
+  lastModified: string;
+}
+
+/**
+ * Identify records in any order → one row per user_id. A trait takes the value of the latest
+ * identify (by `timestamp`, then `received_at`) that carries it; the other columns come from the
+ * latest identify. Memory grows with users, not with identify calls.
+ */
+export function createUserMerger() {
+  const users = new Map<string, UserState>();
+  return {
+    add(identify: JsonObject): void {
+      const userId = identify.user_id;
+      if (typeof userId !== 'string' || userId === '') return;
+      const at = timeOf(identify);
+      let user = users.get(userId);
+      if (!user) {
+        user = {traits: new Map(), latest: identify, latestAt: at, identifies: 0, lastModified: ''};
+        users.set(userId, user);
+      }
+      user.identifies += 1;
+      if (notBefore(at, user.latestAt)) {
+        user.latest = identify;
+        user.latestAt = at;
+      }
+      const lastModified = String(identify._sdc_last_modified);
+      if (lastModified > user.lastModified) user.lastModified = lastModified;
+      if (isObject(identify.traits)) {
+        for (const [trait, value] of Object.entries(identify.traits)) {
+          const known = user.traits.get(trait);
+          if (!known || notBefore(at, known.at)) user.traits.set(trait, {value, at});
+        }
+      }
+    },
+    get size(): number {
+      return users.size;
+    },
+    *rows(): Generator<JsonObject> {
+      for (const [userId, user] of users) {
+        const {latest} = user;
+        yield {
+          user_id: userId,
+          anonymous_id: latest.anonymous_id ?? null,
+          traits: Object.fromEntries([...user.traits].map(([k, v]) => [k, v.value])),
+          timestamp: latest.timestamp ?? null,
+          received_at: latest.received_at ?? null,
+          message_id: latest.message_id ?? null,
+          identifies: user.identifies,
+          _sdc_source_id: latest._sdc_source_id ?? null,
+          _sdc_last_modified: user.lastModified,
+        };
+      }
+    },
+  };
+}
+
+type Instant = readonly [timestamp: number, receivedAt: number];
+
+/** timestamp (else received_at), then received_at to break ties. */
+function timeOf(identify: JsonObject): Instant {
+  // Routing left these as UTC ISO strings or null: Date.parse is exact and cheap here.
+  const received = typeof identify.received_at === 'string' ? Date.parse(identify.received_at) || 0 : 0;
+  const ts = typeof identify.timestamp === 'string' ? Date.parse(identify.timestamp) : Number.NaN;
+  return [Number.isNaN(ts) ? received : ts, received];
+}
+
+function notBefore(a: Instant, b: Instant): boolean {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]);
+}

@@ -345,6 +345,30 @@ describe('http', () => {
     for (const gap of gaps) expect(gap).to.be.at.least(90);
   });
 
+  it('a 429 on an endpoint with its own limit also holds back the other endpoints until the wait is over', async () => {
+    // The response cannot say which window ran out (the endpoint's or the workspace's): without
+    // this, the next stream's request draws a second 429 in the same workspace window.
+    const at: number[] = [];
+    const scope = nock(API)
+      .get('/tracking-plans/tp_a/rules')
+      .reply(() => {
+        at.push(Date.now());
+        return [429, {errors: [{type: 'RequestError', message: 'Too many requests', data: {msBeforeNext: 300}}]}];
+      })
+      .get('/sources')
+      .query(true)
+      .reply(() => {
+        at.push(Date.now());
+        return [200, OK];
+      });
+    const {client, get} = http({maxRetries: 0});
+    const error = await client.getJson('/tracking-plans/tp_a/rules', {}, RULES_AT_600).catch((e: Error) => e);
+    expect(String(error)).to.include('429');
+    await get();
+    scope.done();
+    expect((at[1] as number) - (at[0] as number)).to.be.at.least(250);
+  });
+
   it('D2: the rate budget one parent id reports holds for the other parent ids of the endpoint', async () => {
     const at: number[] = [];
     const scope = nock(API)

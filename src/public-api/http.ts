@@ -138,7 +138,12 @@ export function createHttp(options: HttpOptions): Http {
     } catch (error) {
       if (error instanceof RetriableFailure && error.status === 429) {
         stats.rateLimited += 1;
-        if (error.waitMs !== undefined) budget.exhaust(now() + error.waitMs);
+        if (error.waitMs !== undefined) {
+          budget.exhaust(now() + error.waitMs);
+          // A 429 cannot say whose window ran out, the endpoint's own or the workspace's: hold the
+          // shared one too, or the next stream draws a second 429 in the same workspace window.
+          if (budget !== shared) shared.exhaust(now() + error.waitMs);
+        }
       }
       throw error;
     }

@@ -353,7 +353,10 @@ describe('http', () => {
       .get('/tracking-plans/tp_a/rules')
       .reply(() => {
         at.push(Date.now());
-        return [429, {errors: [{type: 'RequestError', message: 'Too many requests', data: {msBeforeNext: 300}}]}];
+        return [
+          429,
+          {errors: [{type: 'RequestError', message: 'Too many requests', data: {msBeforeNext: 300}}]},
+        ];
       })
       .get('/sources')
       .query(true)

@@ -20,6 +20,7 @@ export interface Config {
   backoff_max_ms: number;
   max_parallel_streams: number;
   strict_streams: boolean;
+  derive_relations: boolean;
   redact_secrets: boolean;
   flattening_enabled: boolean;
   flattening_max_depth: number;
@@ -139,6 +140,15 @@ export const SETTINGS: Record<keyof Config, Setting> = {
       '(a record that does not fit, a 4xx, a repeated cursor) stop the whole run, instead of a skip with a ' +
       'warning and a failure that costs only that stream.',
     default: false,
+  },
+  derive_relations: {
+    type: 'boolean',
+    title: 'Derive Relations',
+    description:
+      'Read source_connected_destinations from /destinations (each names its sourceId) and ' +
+      "source_connected_warehouses from the warehouses' connected-sources lists (when that stream is selected too), " +
+      "instead of two requests per source; false reads each source's own endpoints.",
+    default: true,
   },
   redact_secrets: {
     type: 'boolean',

@@ -73,8 +73,10 @@ export const SETTINGS: Record<keyof Config, Setting> = {
   page_size: {
     type: 'integer',
     title: 'Page Size',
-    description: 'Records per request (pagination.count); larger pages mean fewer requests.',
-    default: 200,
+    description:
+      'Records per request (pagination.count); larger pages mean fewer requests. An API that refuses more than ' +
+      '200 (before 2024-03) gets 200, said once.',
+    default: 1000,
     minimum: 1,
     maximum: 1000,
   },

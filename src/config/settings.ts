@@ -1,6 +1,7 @@
 // The config file: its JSON Schema (also the --about settings), loading, validation and defaults.
 import {readFileSync} from 'node:fs';
-import {Ajv, type ErrorObject} from 'ajv';
+import {createRequire} from 'node:module';
+import type {Ajv as AjvClass, ErrorObject, ValidateFunction} from 'ajv';
 import {resolveHost} from '../public-api/region.js';
 import {InputError, UsageError} from '../shared/errors.js';
 import {describe} from '../shared/json.js';
@@ -193,13 +194,21 @@ export const CONFIG_SCHEMA = {
   required: [] as string[],
 } as const;
 
-const validateSchema = new Ajv({allErrors: true, useDefaults: true, strict: false}).compile({
-  ...CONFIG_SCHEMA,
-  // ajv does not know the annotation keywords; strip them from the validation copy.
-  properties: Object.fromEntries(
-    Object.entries(SETTINGS).map(([key, {secret: _s, writeOnly: _w, format: _f, ...rest}]) => [key, rest]),
-  ),
-});
+let validator: ValidateFunction | undefined;
+
+/** Compiled on first use: --about and --discover, which never read a config, do not load ajv at all. */
+function validateSchema(): ValidateFunction {
+  if (validator) return validator;
+  const {Ajv} = createRequire(import.meta.url)('ajv') as {Ajv: typeof AjvClass};
+  validator = new Ajv({allErrors: true, useDefaults: true, strict: false}).compile({
+    ...CONFIG_SCHEMA,
+    // ajv does not know the annotation keywords; strip them from the validation copy.
+    properties: Object.fromEntries(
+      Object.entries(SETTINGS).map(([key, {secret: _s, writeOnly: _w, format: _f, ...rest}]) => [key, rest]),
+    ),
+  });
+  return validator;
+}
 
 /** Reads one JSON file that must hold an object; every failure names the file and how to fix it. */
 export function readJsonObject(path: string, what: string): Record<string, unknown> {
@@ -241,7 +250,8 @@ export function parseConfig(raw: Record<string, unknown>, source: string): Confi
   if (typeof data.metrics_log_level === 'string')
     data.metrics_log_level = data.metrics_log_level.toLowerCase();
   const problems: string[] = [];
-  if (!validateSchema(data)) problems.push(...(validateSchema.errors ?? []).map((e) => explain(e, data)));
+  const validate = validateSchema();
+  if (!validate(data)) problems.push(...(validate.errors ?? []).map((e) => explain(e, data)));
   if (problems.length === 0) problems.push(...semanticProblems(data as unknown as Config));
   if (problems.length > 0) {
     throw new InputError(`config ${source} is invalid: ${problems.join('; ')}`);

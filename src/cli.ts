@@ -5,7 +5,7 @@ import meow from 'meow';
 import type {Config} from './config/settings.js';
 import {InterruptedError, PipeClosedError, TapError, UsageError} from './shared/errors.js';
 import {createLogger, type LogFormat, type Logger, type LogLevel, toLogLevel} from './shared/log.js';
-import {NAME, VERSION} from './shared/version.js';
+import {DESCRIPTION, NAME, VERSION} from './shared/version.js';
 
 const help = `
   Usage
@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   const cli = meow(help, {
     importMeta: import.meta,
     // Given, so that meow does not search the file system for package.json on every start.
-    pkg: {name: NAME, version: VERSION, bin: {[NAME]: 'dist/cli.js'}},
+    pkg: {name: NAME, version: VERSION, description: DESCRIPTION, bin: {[NAME]: 'dist/cli.js'}},
     autoVersion: false,
     // Checked below, so that an unknown flag gets the same one-line error as every other mistake.
     allowUnknownFlags: true,

@@ -1,6 +1,6 @@
 // Runs one measured process (the tap or the floor) and returns its CPU time, peak RSS and wall time.
 import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
@@ -79,5 +79,43 @@ export function catalogOf(streams: string[]): string {
       tap_stream_id: s,
       metadata: [{breadcrumb: [], metadata: {selected: true}}],
     })),
+  });
+}
+
+/** The singer-python peer's interpreter (../shared/consumers' venv-singer), or undefined when it is not installed. */
+export function peerPython(): string | undefined {
+  const harness = process.env.HARNESS_DIR ?? '/tmp/harness';
+  const python = join(harness, 'venv-singer', 'bin', 'python');
+  return existsSync(python) && existsSync('/usr/bin/time') ? python : undefined;
+}
+
+/** Runs a non-Node program under /usr/bin/time: its CPU time, peak RSS and wall time, stdout read as it comes. */
+export function measureProgram(command: string, args: string[]): Promise<Usage> {
+  const file = join(tmp, `time-${counter++}.txt`);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', file, command, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let bytes = 0;
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const [user, sys, maxKb] = readFileSync(file, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+      if (code !== 0) return reject(new Error(`${command} failed (${code}): ${stderr}`));
+      resolve({
+        cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000,
+        maxRssMb: (maxKb ?? 0) / 1024,
+        liveHeapMb: 0,
+        wallMs: performance.now() - started,
+        bytes,
+        stderr,
+        code,
+      });
+    });
   });
 }

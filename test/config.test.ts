@@ -23,13 +23,14 @@ describe('config', () => {
     const config = parseConfig({api_token: TOKEN}, 'config.json');
     expect(config).to.include({
       region: 'us',
-      page_size: 200,
+      page_size: 1000,
       request_timeout: 300,
       requests_per_minute: 200,
       max_retries: 8,
       max_parallel_streams: 4,
       redact_secrets: true,
       strict_streams: false,
+      derive_relations: true,
     });
   });
 

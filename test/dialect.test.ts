@@ -89,11 +89,11 @@ describe('pagination query form', () => {
       .get('/roles')
       .query(true)
       .times(2)
-      .reply(422, {errors: [{message: 'pagination.count must be at most 200'}]});
+      .reply(422, {errors: [{message: 'pagination.count must be at most 100'}]});
     const log = memoryLogger();
     const result = await runSync({
       selections: selections('roles'),
-      config: testConfig({page_size: 1000}),
+      config: testConfig({page_size: 150}),
       log,
       keepFailure: true,
     });
@@ -101,7 +101,61 @@ describe('pagination query form', () => {
     expect((result.error as StreamsFailedError).failures).to.deep.equal([
       {stream: 'roles', reason: 'HTTP 422'},
     ]);
-    expect(log.lines.find((l) => l.startsWith('ERROR'))).to.include('pagination.count must be at most 200');
+    expect(log.lines.find((l) => l.startsWith('ERROR'))).to.include('pagination.count must be at most 100');
+  });
+
+  it('falls back to count 200 when the API rejects a larger count (before 2024-03), saying so once', async () => {
+    const tooLarge = {errors: [{message: 'pagination.count must be at most 200'}]};
+    const scope = nock(API)
+      .get('/roles')
+      .query({'pagination.count': '1000'})
+      .reply(422, tooLarge)
+      .get('/roles')
+      .query({'pagination[count]': '1000'})
+      .reply(422, tooLarge)
+      .get('/roles')
+      .query({'pagination.count': '200'})
+      .reply(200, page('roles', [{id: 'r1', name: 'Owner'}], 'Mg=='))
+      .get('/roles')
+      .query({'pagination.count': '200', 'pagination.cursor': 'Mg=='})
+      .reply(200, page('roles', [{id: 'r2', name: 'Member'}]))
+      .get('/invites')
+      .query({'pagination.count': '200'})
+      .reply(200, page('invites', []));
+    const log = memoryLogger();
+    const result = await runSync({
+      selections: selections('roles', 'invites'),
+      config: testConfig({page_size: 1000, max_parallel_streams: 1}),
+      log,
+    });
+    scope.done();
+    expect(records(result, 'roles').map((r) => r.id)).to.deep.equal(['r1', 'r2']);
+    expect(log.lines.filter((l) => l.includes('pagination.count 1000'))).to.deep.equal([
+      'INFO pagination: the API rejected pagination.count 1000 and accepted 200 (its maximum before 2024-03); ' +
+        'the rest of the run asks for 200 per page',
+    ]);
+  });
+
+  it('never falls back once a count above 200 has worked', async () => {
+    const scope = nock(API)
+      .get('/roles')
+      .query({'pagination.count': '1000'})
+      .reply(200, page('roles', [{id: 'r1', name: 'Owner'}]))
+      .get('/invites')
+      .query({'pagination.count': '1000'})
+      .reply(422, {errors: [{message: 'no'}]})
+      .get('/invites')
+      .query({'pagination[count]': '1000'})
+      .reply(422, {errors: [{message: 'no'}]});
+    const result = await runSync({
+      selections: selections('roles', 'invites'),
+      config: testConfig({page_size: 1000, max_parallel_streams: 1}),
+      keepFailure: true,
+    });
+    scope.done();
+    expect((result.error as StreamsFailedError).failures).to.deep.equal([
+      {stream: 'invites', reason: 'HTTP 422'},
+    ]);
   });
 
   it('never retries a request that takes no pagination (labels, the workspace)', async () => {

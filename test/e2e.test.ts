@@ -142,6 +142,49 @@ describe('end to end through the simulator', function () {
     ).to.equal(true);
   });
 
+  it('derives the connected destinations and warehouses of each source without a request per source, and derive_relations: false reads them per source with the same records', async () => {
+    const relations = [
+      'source_connected_destinations',
+      'source_connected_warehouses',
+      'warehouse_connected_sources',
+    ];
+    const sync = async (selected: string[], extra: Record<string, unknown> = {}) => {
+      const files = tempFiles({'config.json': config(extra), 'catalog.json': catalogOf(selected)});
+      sim.resetStats();
+      const result = await runCli([
+        '--config',
+        files['config.json'] as string,
+        '--catalog',
+        files['catalog.json'] as string,
+      ]);
+      expect(result.code, result.stderr).to.equal(0);
+      const records = new Map<string, Set<string>>();
+      for (const m of parseOutput(result.stdout)) {
+        if (m.type !== 'RECORD') continue;
+        const set = records.get(m.stream as string) ?? new Set();
+        set.add(JSON.stringify(m.record));
+        records.set(m.stream as string, set);
+      }
+      return {records, paths: Object.keys(sim.stats().byPath), requests: sim.stats().requests};
+    };
+    const bySource = (paths: string[]) => paths.filter((p) => /^\/sources\/[^/]+\/connected-/.test(p));
+    const derived = await sync(relations);
+    const direct = await sync(relations, {derive_relations: false});
+    for (const name of relations) {
+      expect(derived.records.get(name)?.size, name).to.be.greaterThan(0);
+      expect(derived.records.get(name), name).to.deep.equal(direct.records.get(name));
+    }
+    expect(bySource(derived.paths)).to.deep.equal([]);
+    expect(bySource(direct.paths)).to.not.deep.equal([]);
+    expect(derived.requests).to.be.below(direct.requests);
+    // Without warehouse_connected_sources there is no other side to read: each source's list is.
+    const alone = await sync(['source_connected_warehouses']);
+    expect(alone.records.get('source_connected_warehouses')).to.deep.equal(
+      direct.records.get('source_connected_warehouses'),
+    );
+    expect(bySource(alone.paths)).to.not.deep.equal([]);
+  });
+
   it('routes an EU workspace to its own host and token', async () => {
     const files = tempFiles({
       'config.json': {api_token: sim.euToken, base_url: sim.euUrl, region: 'eu', start_date: startDate},

@@ -25,6 +25,8 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
       backoff_base_ms: 1,
       backoff_max_ms: 5,
       requests_per_minute: 100000,
+      // The nock tests were written against 200 per page (the default until issue 17).
+      page_size: 200,
       ...overrides,
     },
     'test',

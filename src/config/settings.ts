@@ -1,6 +1,7 @@
 // The config file: its JSON Schema (also the --about settings), loading, validation and defaults.
 import {readFileSync} from 'node:fs';
-import {Ajv, type ErrorObject} from 'ajv';
+import {createRequire} from 'node:module';
+import type {Ajv as AjvClass, ErrorObject, ValidateFunction} from 'ajv';
 import {EVENTS_SETTINGS, type EventsConfig, eventsConfigProblems} from '../events/settings.js';
 import {resolveHost} from '../public-api/region.js';
 import {InputError, UsageError} from '../shared/errors.js';
@@ -22,6 +23,7 @@ export interface Config extends EventsConfig {
   backoff_max_ms: number;
   max_parallel_streams: number;
   strict_streams: boolean;
+  derive_relations: boolean;
   redact_secrets: boolean;
   flattening_enabled: boolean;
   flattening_max_depth: number;
@@ -75,8 +77,10 @@ export const SETTINGS: Record<keyof Config, Setting> = {
   page_size: {
     type: 'integer',
     title: 'Page Size',
-    description: 'Records per request (pagination.count); larger pages mean fewer requests.',
-    default: 200,
+    description:
+      'Records per request (pagination.count); larger pages mean fewer requests. An API that refuses more than ' +
+      '200 (before 2024-03) gets 200, said once.',
+    default: 1000,
     minimum: 1,
     maximum: 1000,
   },
@@ -143,6 +147,15 @@ export const SETTINGS: Record<keyof Config, Setting> = {
       'warning and a failure that costs only that stream.',
     default: false,
   },
+  derive_relations: {
+    type: 'boolean',
+    title: 'Derive Relations',
+    description:
+      'Read source_connected_destinations from /destinations (each names its sourceId) and ' +
+      "source_connected_warehouses from the warehouses' connected-sources lists (when that stream is selected too), " +
+      "instead of two requests per source; false reads each source's own endpoints.",
+    default: true,
+  },
   redact_secrets: {
     type: 'boolean',
     title: 'Redact Secrets',
@@ -185,13 +198,21 @@ export const CONFIG_SCHEMA = {
   required: [] as string[],
 } as const;
 
-const validateSchema = new Ajv({allErrors: true, useDefaults: true, strict: false}).compile({
-  ...CONFIG_SCHEMA,
-  // ajv does not know the annotation keywords; strip them from the validation copy.
-  properties: Object.fromEntries(
-    Object.entries(SETTINGS).map(([key, {secret: _s, writeOnly: _w, format: _f, ...rest}]) => [key, rest]),
-  ),
-});
+let validator: ValidateFunction | undefined;
+
+/** Compiled on first use: --about and --discover, which never read a config, do not load ajv at all. */
+function validateSchema(): ValidateFunction {
+  if (validator) return validator;
+  const {Ajv} = createRequire(import.meta.url)('ajv') as {Ajv: typeof AjvClass};
+  validator = new Ajv({allErrors: true, useDefaults: true, strict: false}).compile({
+    ...CONFIG_SCHEMA,
+    // ajv does not know the annotation keywords; strip them from the validation copy.
+    properties: Object.fromEntries(
+      Object.entries(SETTINGS).map(([key, {secret: _s, writeOnly: _w, format: _f, ...rest}]) => [key, rest]),
+    ),
+  });
+  return validator;
+}
 
 /** Reads one JSON file that must hold an object; every failure names the file and how to fix it. */
 export function readJsonObject(path: string, what: string): Record<string, unknown> {
@@ -233,7 +254,8 @@ export function parseConfig(raw: Record<string, unknown>, source: string): Confi
   if (typeof data.metrics_log_level === 'string')
     data.metrics_log_level = data.metrics_log_level.toLowerCase();
   const problems: string[] = [];
-  if (!validateSchema(data)) problems.push(...(validateSchema.errors ?? []).map((e) => explain(e, data)));
+  const validate = validateSchema();
+  if (!validate(data)) problems.push(...(validate.errors ?? []).map((e) => explain(e, data)));
   if (problems.length === 0) problems.push(...semanticProblems(data as unknown as Config));
   if (problems.length > 0) {
     throw new InputError(`config ${source} is invalid: ${problems.join('; ')}`);

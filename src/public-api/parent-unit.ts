@@ -6,6 +6,7 @@ import {isObject, type JsonValue} from '../shared/json.js';
 import {iso} from '../shared/time.js';
 import {forbiddenWarning, skipReason} from './forbidden.js';
 import {envelopeItems, pageRecords, readStream, slicePages, totalEntries} from './reader.js';
+import {type DerivedRun, derivedRecords, inversePairs, listingPairs} from './relations.js';
 import type {ApiContext, ApiRun, Unit} from './source.js';
 
 type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden' | 'failed';
@@ -17,6 +18,8 @@ interface ChildProgress {
   /** This run will not hold every record: it resumed after a parent, or one parent's list was forbidden. */
   partial: boolean;
   phase: ChildPhase;
+  /** Children derived from this child's listings (the other side of the same edges). */
+  readonly mirrors: DerivedRun[];
 }
 
 /**
@@ -42,8 +45,10 @@ export async function* runParentUnit(
       resumeAfter,
       partial: resumeAfter !== undefined,
       phase: resumeAfter === undefined ? 'running' : 'waiting',
+      mirrors: unit.derived.filter((d) => d.how.kind === 'inverse' && d.how.host === run.def.name),
     };
   });
+  const listings = unit.derived.filter((d) => d.how.kind === 'listing');
   const completed = new Set<string>();
   const parentDef = unit.rootDef;
   const {root} = unit;
@@ -53,8 +58,18 @@ export async function* runParentUnit(
       for await (const body of slicePages(parentDef, ctx, parentDef.path, parentDef.query ?? {})) {
         const items = envelopeItems(body, parentDef, parentDef.path);
         if (root && !root.failed && pass === 0) yield rootRecords(root, items, ctx);
+        if (pass === 0) {
+          const time = iso(ctx.now());
+          const batch = listings.flatMap((d) =>
+            d.how.kind === 'listing'
+              ? derivedRecords(d, listingPairs(items, d.how.parentField), time, ctx)
+              : [],
+          );
+          if (batch.length > 0) yield batch;
+        }
         // Nobody left to feed: the parent's own stream is done or failed, every child stopped.
-        const rootNeeds = root !== undefined && !root.failed && pass === 0;
+        const rootNeeds =
+          pass === 0 && ((root !== undefined && !root.failed) || listings.some((d) => !d.run.failed));
         if (!rootNeeds && children.every((c) => c.phase === 'failed' || c.phase === 'forbidden')) break;
         const parents = totalEntries(body);
         for (const item of items) {
@@ -72,7 +87,7 @@ export async function* runParentUnit(
               continue;
             }
             if (child.phase !== 'running') continue;
-            yield* childOfParent(child, id, ctx);
+            yield* childOfParent(child, item, id, ctx);
             if (child.phase === 'running')
               done.push({type: 'PARENT_DONE', stream: child.run.def.name, parentId: id});
           }
@@ -95,16 +110,27 @@ export async function* runParentUnit(
     ctx.log.warn(`${forbiddenWarning(parentDef, error, ctx)} (its child streams cannot be read without it)`);
     // The parent's records may have been emitted already; only a run that got nothing is skipped.
     if (unit.root && unit.root.pages === 0) unit.root.skipped = skipReason(parentDef, error);
-    for (const child of children) child.run.skipped ??= `403 on parent ${parentDef.name}`;
+    for (const run of unit.runs) if (run !== unit.root) run.skipped ??= `403 on parent ${parentDef.name}`;
     return completed;
   }
+  for (const {run} of listings) if (!run.failed) completed.add(run.def.name);
   // A partial child did not emit every record in this run: activating this run's version for it
   // would make the target drop rows that still exist.
   const done = children.filter((c) => c.phase !== 'failed');
   for (const child of done) {
     if (child.phase !== 'forbidden' && !child.partial) completed.add(child.run.def.name);
+    for (const {run} of child.mirrors) {
+      if (child.phase === 'forbidden') run.skipped ??= child.run.skipped;
+      else if (!run.failed && completed.has(child.run.def.name)) completed.add(run.def.name);
+    }
   }
-  yield done.map((c) => ({type: 'PARENT_DONE', stream: c.run.def.name, parentId: undefined}));
+  // A derived child read every record or none: no resume point of its own is left behind.
+  const derived = unit.derived.map((d) => d.run).filter((r) => !r.failed);
+  yield [...done.map((c) => c.run), ...derived].map((run) => ({
+    type: 'PARENT_DONE' as const,
+    stream: run.def.name,
+    parentId: undefined,
+  }));
   return completed;
 }
 
@@ -126,12 +152,20 @@ function rootRecords(root: ApiRun, items: JsonValue[], ctx: ApiContext): EngineE
  */
 async function* childOfParent(
   child: ChildProgress,
+  parent: JsonValue,
   parentId: string,
   ctx: ApiContext,
 ): AsyncGenerator<EngineEvent[]> {
   const {def} = child.run;
+  const mirror =
+    child.mirrors.length === 0
+      ? undefined
+      : (items: readonly JsonValue[]) => {
+          const time = iso(ctx.now());
+          return child.mirrors.flatMap((m) => derivedRecords(m, inversePairs(parent, items), time, ctx));
+        };
   try {
-    yield* readStream(child.run, ctx, parentId);
+    yield* readStream(child.run, ctx, parentId, mirror);
   } catch (error) {
     if (error instanceof HttpError && error.status === 404) {
       ctx.log.warn(`stream ${def.name}: parent ${parentId} is gone (404); skipping its ${def.name}`);

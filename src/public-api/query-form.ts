@@ -21,11 +21,16 @@ const FORMS: Record<PaginationFormName, {count: string; cursor: string; shown: s
   },
 };
 
+/** The largest `pagination.count` the API took until v47 (2024-03); it takes 1000 since. */
+export const LEGACY_MAX_COUNT = 200;
+
 export interface PaginationForm {
   /**
    * One paged request in the form in use. While that is the dot form, a 400 or 422 (whatever the
    * message: a validating gateway may say only "Validation failure") is retried once in the
-   * bracket form; if that works, every later request of the run uses brackets.
+   * bracket form; if that works, every later request of the run uses brackets. Until a count above
+   * 200 has worked, such a rejection is also retried with count 200 (an API older than 2024-03);
+   * if that works, every later request of the run asks for 200, and one INFO line says so.
    */
   get(
     getJson: GetJson,
@@ -66,23 +71,64 @@ export function createPaginationForm(log: Logger): PaginationForm {
     } else log.info(`pagination: the API accepts ${FORMS[name].shown}; the run pages with it`);
   };
 
-  return {
-    async get(getJson, path, query, page, options) {
-      const tried = form;
+  // 'unknown' until a paged request above LEGACY_MAX_COUNT works ('large') or only 200 does ('legacy').
+  let countLimit: 'unknown' | 'large' | 'legacy' = 'unknown';
+  const sized = (page: PageRequest): PageRequest =>
+    countLimit === 'legacy' && page.count > LEGACY_MAX_COUNT ? {...page, count: LEGACY_MAX_COUNT} : page;
+  const workedWith = (page: PageRequest, asked: PageRequest): void => {
+    if (page.count > LEGACY_MAX_COUNT) countLimit = 'large';
+    else if (asked.count > page.count && countLimit !== 'legacy') {
+      countLimit = 'legacy';
+      log.info(
+        `pagination: the API rejected pagination.count ${asked.count} and accepted ${LEGACY_MAX_COUNT} ` +
+          `(its maximum before 2024-03); the rest of the run asks for ${LEGACY_MAX_COUNT} per page`,
+      );
+    }
+  };
+  const inForm = async (
+    getJson: GetJson,
+    path: string,
+    query: Query,
+    asked: PageRequest,
+    options: RequestOptions,
+  ): Promise<JsonObject> => {
+    const page = sized(asked);
+    const tried = form;
+    try {
+      const body = await getJson(path, params(tried, query, page), options);
+      if (accepted === undefined) accept(tried);
+      return body;
+    } catch (error) {
+      if (tried !== 'dot' || !rejectsForm(error)) throw error;
+      let body: JsonObject;
       try {
-        const body = await getJson(path, params(tried, query, page), options);
-        if (accepted === undefined) accept(tried);
+        body = await getJson(path, params('bracket', query, page), options);
+      } catch (again) {
+        // Rejected in both forms: the request itself is wrong, and the documented form's answer says why.
+        throw rejectsForm(again) ? error : again;
+      }
+      accept('bracket', error);
+      return body;
+    }
+  };
+
+  return {
+    async get(getJson, path, query, asked, options) {
+      const page = sized(asked);
+      try {
+        const body = await inForm(getJson, path, query, page, options);
+        workedWith(page, asked);
         return body;
       } catch (error) {
-        if (tried !== 'dot' || !rejectsForm(error)) throw error;
+        if (countLimit !== 'unknown' || page.count <= LEGACY_MAX_COUNT || !rejectsForm(error)) throw error;
+        const smaller = {...page, count: LEGACY_MAX_COUNT};
         let body: JsonObject;
         try {
-          body = await getJson(path, params('bracket', query, page), options);
-        } catch (again) {
-          // Rejected in both forms: the request itself is wrong, and the documented form's answer says why.
-          throw rejectsForm(again) ? error : again;
+          body = await inForm(getJson, path, query, smaller, options);
+        } catch {
+          throw error;
         }
-        accept('bracket', error);
+        workedWith(smaller, asked);
         return body;
       }
     },

@@ -21,6 +21,8 @@ export async function* readStream(
   run: ApiRun,
   ctx: ApiContext,
   parentId?: string,
+  /** Events of other streams drawn from the same items (a child's mirror, relations.ts). */
+  alsoFrom?: (items: readonly JsonValue[]) => EngineEvent[],
 ): AsyncGenerator<EngineEvent[]> {
   const {def} = run;
   const slices: Slice[] = def.parent
@@ -47,7 +49,8 @@ export async function* readStream(
       if (slices.length === 1 && !def.parent) trackListing(run, body, items.length);
       const page = pageRecords(run, items, iso(ctx.now()), parentId);
       newest = Math.max(newest, page.newest);
-      if (page.batch.length > 0) yield page.batch;
+      const batch = alsoFrom ? [...page.batch, ...alsoFrom(items)] : page.batch;
+      if (batch.length > 0) yield batch;
     }
     if (slices.length > 1) run.progress = {done: index + 1, total: slices.length};
     if (slice.checkpoint) yield advance();

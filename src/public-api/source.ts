@@ -11,6 +11,7 @@ import {runParentUnit} from './parent-unit.js';
 import {createRecordPreparer} from './prepare.js';
 import {checkStreams} from './probe.js';
 import {readStream} from './reader.js';
+import {type DerivedRun, derivationOf} from './relations.js';
 import {apiDef, type StreamDef, streamByName, streams} from './streams.js';
 
 /** What the Public API's readers share during a run: the engine's context, the HTTP layer, what the API accepts. */
@@ -29,6 +30,8 @@ export interface Unit extends StreamGroup {
   readonly root?: ApiRun;
   readonly rootDef: StreamDef;
   readonly children: ApiRun[];
+  /** Children read from this unit's listings instead of per parent of their own (relations.ts). */
+  readonly derived: DerivedRun[];
 }
 
 function asApiRun(run: StreamRun): ApiRun {
@@ -49,7 +52,7 @@ export function createPublicApiSource(http: Http, config: Config): Source {
     preparer: (spec, schema) => createRecordPreparer(apiDef(spec), schema),
     plan(runs) {
       units.clear();
-      for (const unit of planUnits(runs.map(asApiRun))) units.set(unit.name, unit);
+      for (const unit of planUnits(runs.map(asApiRun), config.derive_relations)) units.set(unit.name, unit);
       return [...units.values()];
     },
     read(group, ctx) {
@@ -63,26 +66,32 @@ export function createPublicApiSource(http: Http, config: Config): Source {
   };
 }
 
-function planUnits(runs: readonly ApiRun[]): Unit[] {
-  const units = new Map<string, {root?: ApiRun; rootDef: StreamDef; children: ApiRun[]}>();
+function planUnits(runs: readonly ApiRun[], derive: boolean): Unit[] {
+  const units = new Map<
+    string,
+    {root?: ApiRun; rootDef: StreamDef; children: ApiRun[]; derived: DerivedRun[]}
+  >();
+  const selected = new Set(runs.map((r) => r.def.name));
   for (const run of runs) {
-    const parentName = run.def.parent?.stream;
+    const how = derive ? derivationOf(run.def, selected) : undefined;
+    const parentName = how?.unit ?? run.def.parent?.stream;
     const rootDef = parentName ? streamByName(parentName) : run.def;
     if (!rootDef) throw new Error(`stream ${run.def.name} names an unknown parent ${parentName}`);
-    const unit = units.get(rootDef.name) ?? {rootDef, children: []};
-    if (parentName) unit.children.push(run);
+    const unit = units.get(rootDef.name) ?? {rootDef, children: [], derived: []};
+    if (how) unit.derived.push({run, how});
+    else if (parentName) unit.children.push(run);
     else unit.root = run;
     units.set(rootDef.name, unit);
   }
   return [...units.entries()].map(([name, unit]) => ({
     name,
     ...unit,
-    runs: [...(unit.root ? [unit.root] : []), ...unit.children],
+    runs: [...(unit.root ? [unit.root] : []), ...unit.children, ...unit.derived.map((d) => d.run)],
   }));
 }
 
 function readUnit(unit: Unit, ctx: ApiContext): AsyncGenerator<EngineEvent[], ReadonlySet<string>> {
-  if (unit.children.length > 0) return runParentUnit(unit, ctx);
+  if (unit.children.length > 0 || unit.derived.length > 0) return runParentUnit(unit, ctx);
   const root = unit.root as ApiRun;
   return skipIfForbidden(root, ctx, readStream(root, ctx));
 }

@@ -32,6 +32,14 @@ export interface StreamDef extends StreamSpec {
   /** `data.<recordsKey>` is one object, not a list. */
   readonly single?: boolean;
   readonly parent?: ParentLink;
+  /**
+   * Where a child's records can be had without one request per parent (relations.ts), unless the
+   * `derive_relations` setting is false. `listing`: the items of that stream's own list, each
+   * naming its one parent in `parentField`. `inverseOf`: the same edges read per parent of that
+   * child stream (when it is selected too): each item it lists is one of this child's parents,
+   * and the parent it was read for is this child's record.
+   */
+  readonly derive?: {readonly listing: string; readonly parentField: string} | {readonly inverseOf: string};
   /** Constant query parameters every request sends. */
   readonly query?: Readonly<Record<string, string>>;
   /**
@@ -189,20 +197,29 @@ export const streams: readonly StreamDef[] = [
     requestsPerMinute: 60,
     transform: flattenVolumeSeries,
   },
-  child(
-    'source_connected_destinations',
-    'sources',
-    '/sources/{sourceId}/connected-destinations',
-    'destinations',
-    'sourceId',
-  ),
-  child(
-    'source_connected_warehouses',
-    'sources',
-    '/sources/{sourceId}/connected-warehouses',
-    'warehouses',
-    'sourceId',
-  ),
+  {
+    ...child(
+      'source_connected_destinations',
+      'sources',
+      '/sources/{sourceId}/connected-destinations',
+      'destinations',
+      'sourceId',
+    ),
+    // DestinationV1 has exactly one (required) sourceId: the destinations of a source are the
+    // /destinations items that name it, the same DestinationV1 objects.
+    derive: {listing: 'destinations', parentField: 'sourceId'},
+  },
+  {
+    ...child(
+      'source_connected_warehouses',
+      'sources',
+      '/sources/{sourceId}/connected-warehouses',
+      'warehouses',
+      'sourceId',
+    ),
+    // One relation read from two sides: a workspace has far fewer warehouses than sources.
+    derive: {inverseOf: 'warehouse_connected_sources'},
+  },
   child(
     'warehouse_connected_sources',
     'warehouses',

@@ -19,7 +19,7 @@ import {
 } from './measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-/** `npm run bench -- requests start-up`: only those steps, printed, results.md untouched. */
+/** `npm run bench -- requests "whole workspace"`: only those steps, printed, results.md untouched. */
 const only = process.argv.slice(2);
 const DAY = 86_400_000;
 const sections: string[] = [];
@@ -333,6 +333,44 @@ async function memory(): Promise<void> {
 }
 
 /**
+ * A full sync of every stream of one large workspace (scale 40: every parent with its children,
+ * the derived relations, bookmarks for each stream), default settings: peak RSS and the live heap
+ * left at exit. Memory that grows with the workspace shows here and not in the one-stream cases.
+ */
+async function workspace(): Promise<void> {
+  const scale = 40;
+  const all = registry.map((s) => s.name);
+  const sim = await startSimulator({scale});
+  const runs: Usage[] = [];
+  let requests = 0;
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      sim.resetStats();
+      runs.push(await tap(sim, all, {}, {exposeGc: true}));
+      requests = sim.stats().requests;
+    }
+  } finally {
+    await sim.close();
+  }
+  const ws = sim.workspace.collections;
+  const shape = ['sources', 'destinations', 'warehouses'].map((c) => `${ws[c]?.count ?? 0} ${c}`).join(', ');
+  const peak = median(runs.map((r) => r.maxRssMb));
+  const live = median(runs.map((r) => r.liveHeapMb));
+  sections.push(
+    [
+      '## 7. Whole-workspace memory',
+      '',
+      `A full sync of all ${all.length} streams of one workspace at simulator scale ${scale} (${shape}; ${requests.toLocaleString('en')} requests), default settings, no rate limit. Medians of ${RUNS} runs.`,
+      '',
+      '| peak RSS MB | live heap after GC at exit, MB | CPU s | wall s | output MB |',
+      '| ---: | ---: | ---: | ---: | ---: |',
+      `| **${peak.toFixed(0)}** | ${live.toFixed(1)} | ${(median(runs.map((r) => r.cpuMs)) / 1000).toFixed(1)} | ${(median(runs.map((r) => r.wallMs)) / 1000).toFixed(1)} | ${(median(runs.map((r) => r.bytes)) / 1e6).toFixed(0)} |`,
+    ].join('\n'),
+  );
+  summary.push([`memory: whole-workspace sync, scale ${scale}, peak RSS (MB)`, peak.toFixed(0), '< 150']);
+}
+
+/**
  * Requests of a full sync of every stream of a large workspace: before issue 17 (page_size 200, a
  * request per source for its destinations and warehouses) and now, by page size. Under the real
  * limit the request count is the wall time; a smaller workspace under 200 requests per 6 s (the
@@ -493,6 +531,7 @@ async function main(): Promise<void> {
     ['memory', memory],
     ['start-up', startup],
     ['requests', requests],
+    ['whole workspace', workspace],
     ['event archive', events],
   ] as const) {
     if (only.length > 0 && !only.includes(name)) continue;

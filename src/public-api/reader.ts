@@ -47,10 +47,18 @@ export async function* readStream(
       const items = await toFull(envelopeItems(body, def, path));
       // One listing of the whole stream: how far through its totalEntries (a child's is the parent's to tell).
       if (slices.length === 1 && !def.parent) trackListing(run, body, items.length);
-      const page = pageRecords(run, items, iso(ctx.now()), parentId);
-      newest = Math.max(newest, page.newest);
-      const batch = alsoFrom ? [...page.batch, ...alsoFrom(items)] : page.batch;
-      if (batch.length > 0) yield batch;
+      // A page that fans out (a volume series per source, a record per day) goes out in parts: the
+      // records of the next part are only built once the engine takes this one.
+      const batches = recordBatches(run, items, iso(ctx.now()), parentId);
+      for (let part = batches.next(); ; part = batches.next()) {
+        if (part.done) {
+          newest = Math.max(newest, part.value);
+          break;
+        }
+        yield part.value;
+      }
+      const mirrored = alsoFrom ? alsoFrom(items) : [];
+      if (mirrored.length > 0) yield mirrored;
     }
     if (slices.length > 1) run.progress = {done: index + 1, total: slices.length};
     if (slice.checkpoint) yield advance();
@@ -59,19 +67,28 @@ export async function* readStream(
 }
 
 /**
- * One page of API items → RECORD messages, counted on the run. Also returns the newest replication
- * key value of the page (ms), for the bookmark.
+ * At most this many records per batch. The engine writes a batch as one chunk, so a page that
+ * fans out into tens of thousands of records (events_volume_daily: one series per source, one
+ * record per day) would otherwise hold them all, and their output, at once; how many depends on
+ * the workspace. The same as the default page size, so a plain page stays one batch.
  */
-export function pageRecords(
+export const MAX_BATCH_RECORDS = 1000;
+
+/**
+ * One page of API items → RECORD messages in batches of at most `limit`, counted on the run.
+ * Returns the newest replication key value of the page (ms), for the bookmark.
+ */
+export function* recordBatches(
   run: ApiRun,
   items: readonly JsonValue[],
   timeExtracted: string,
   parentId?: string,
-): {batch: EngineEvent[]; newest: number} {
+  limit = MAX_BATCH_RECORDS,
+): Generator<EngineEvent[], number> {
   const {def} = run;
   const key = def.replicationKey;
   const version = run.version.version;
-  const batch: EngineEvent[] = [];
+  let batch: EngineEvent[] = [];
   let newest = Number.NEGATIVE_INFINITY;
   let newestText = '';
   for (const item of items) {
@@ -88,11 +105,32 @@ export function pageRecords(
         }
       }
       batch.push({type: 'RECORD', stream: def.name, record: run.output(record), timeExtracted, version});
+      if (batch.length >= limit) {
+        run.records += batch.length;
+        yield batch;
+        batch = [];
+      }
     }
   }
   run.records += batch.length;
+  if (batch.length > 0) yield batch;
   run.pages += 1;
-  return {batch, newest};
+  return newest;
+}
+
+/** One page of API items → all of its RECORD messages in one batch (a parent's own page). */
+export function pageRecords(
+  run: ApiRun,
+  items: readonly JsonValue[],
+  timeExtracted: string,
+  parentId?: string,
+): {batch: EngineEvent[]; newest: number} {
+  const batches = recordBatches(run, items, timeExtracted, parentId, Number.POSITIVE_INFINITY);
+  const batch: EngineEvent[] = [];
+  for (let part = batches.next(); ; part = batches.next()) {
+    if (part.done) return {batch, newest: part.value};
+    batch.push(...part.value);
+  }
 }
 
 /** Counts a page's items against the listing's totalEntries, when the API sends it. */

@@ -75,7 +75,10 @@ const FIT: Record<string, Fit> = {
   object: (value, redact) => (isObject(value) ? (redact ? redactContext(value) : value) : undefined),
   date: (value) => {
     if (typeof value !== 'string') return undefined;
-    return value.endsWith('Z') && isDateTime(value) ? value : toIsoUtc(value);
+    if (value.endsWith('Z') && isDateTime(value)) return value;
+    // In UTC a year-0000 or year-9999 offset can leave the four digits RFC 3339 allows (-000001-…).
+    const utc = toIsoUtc(value);
+    return utc !== undefined && utc.length === 24 ? utc : undefined;
   },
   // version arrives as 2 or "1.1"; ids sometimes as numbers: keep them, as strings.
   string: (value) =>

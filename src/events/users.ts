@@ -34,10 +34,13 @@ export function createUserMerger() {
       }
       const lastModified = String(identify._sdc_last_modified);
       if (lastModified > user.lastModified) user.lastModified = lastModified;
-      if (isObject(identify.traits)) {
-        for (const [trait, value] of Object.entries(identify.traits)) {
+      const traits = identify.traits;
+      if (isObject(traits)) {
+        // for-in, not Object.entries: no array per identify (traits come from JSON.parse: own keys only).
+        for (const trait in traits) {
           const known = user.traits.get(trait);
-          if (!known || notBefore(at, known.at)) user.traits.set(trait, {value, at});
+          if (!known || notBefore(at, known.at))
+            user.traits.set(trait, {value: traits[trait] as JsonValue, at});
         }
       }
     },

@@ -2,9 +2,9 @@
 
 import type {ValidateFunction} from 'ajv';
 import {expect} from 'chai';
-import {routeMessage} from '../../src/events/route.js';
+import {isIsoMillisUtc, routeMessage} from '../../src/events/route.js';
 import {streams} from '../../src/events/streams.js';
-import {compileValidator} from '../../src/records/schemas.js';
+import {compileValidator, isDateTime} from '../../src/records/schemas.js';
 import type {JsonValue} from '../../src/shared/json.js';
 import {loadSchema} from '../../src/singer/schema-files.js';
 
@@ -159,5 +159,32 @@ describe('events: routed records fit their stream schema as they are', () => {
     };
     expect(routed.record.timestamp).to.equal(null);
     expect(routed.record._sdc_extra).to.deep.equal({timestamp: '0000-01-01T00:30:00+01:00'});
+  });
+});
+
+describe('events: the quick date check', () => {
+  it('agrees with the RFC 3339 check, and accepts only toISOString form', () => {
+    const base = '2024-05-06T07:08:09.123Z';
+    const cases = [base, new Date(0).toISOString(), '2024-12-31T23:59:60.999Z', '2024-05-06T07:08:09Z'];
+    // Every character of the base swapped for each of a few others: digits, separators, range edges.
+    for (let i = 0; i < base.length; i++) {
+      for (const c of '0123456789-:.TtZz+ /') cases.push(base.slice(0, i) + c + base.slice(i + 1));
+    }
+    for (const month of ['00', '12', '13', '19']) cases.push(`2024-${month}-06T07:08:09.123Z`);
+    for (const day of ['00', '29', '31', '32', '39']) cases.push(`2024-05-${day}T07:08:09.123Z`);
+    for (const hms of ['23:59:59', '24:00:00', '29:00:00', '00:60:00', '00:00:60', '00:00:61', '00:00:70'])
+      cases.push(`2024-05-06T${hms}.123Z`);
+    let accepted = 0;
+    for (const value of cases) {
+      const quick = isIsoMillisUtc(value);
+      if (quick) {
+        accepted += 1;
+        expect(isDateTime(value), value).to.equal(true);
+        expect(value).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      } else if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value)) {
+        expect(isDateTime(value), value).to.equal(false);
+      }
+    }
+    expect(accepted).to.be.greaterThan(30);
   });
 });

@@ -17,7 +17,7 @@ import {createProblems, type Problems} from './problems.js';
 import {routeMessage} from './route.js';
 import {parseShard} from './settings.js';
 import type {FileStore} from './store.js';
-import {columnsOf, STREAM_OF_TYPE, streams, USERS_STREAM} from './streams.js';
+import {columnsOf, STREAM_OF_TYPE, streams, USER_COLUMNS, USERS_STREAM} from './streams.js';
 import {createTrackTableRecord, isTrackTable, trackTableOf} from './track-tables.js';
 import {createUserMerger} from './users.js';
 
@@ -56,14 +56,40 @@ export function createEventSource(
 ): Source {
   return {
     streams: [...streams, ...trackTables],
-    preparer: (_spec, schema) => {
+    preparer: (spec, schema) => {
       const toUtc = createDateNormalizer(schema);
-      return (item) => [toUtc(item as JsonObject)];
+      const drop = deselectedColumns(spec, schema);
+      return (item) => [toUtc(drop.length > 0 ? withoutColumns(item as JsonObject, drop) : (item as JsonObject))];
     },
     plan: (runs) => (runs.length > 0 ? [{name: (runs[0] as StreamRun).def.name, runs}] : []),
     read: (group, ctx) => readArchive(store, group.runs, ctx, signal),
     probe: (selections, now) => probeArchive(store, config, selections, now),
   };
+}
+
+/**
+ * The stream's own columns that the catalog deselected. Routing builds every column; they are
+ * dropped before validation, which would otherwise take them for fields the source did not
+ * declare (a warning per column, and a copy of every record).
+ */
+export function deselectedColumns(spec: StreamSpec, selected: JsonObject): string[] {
+  const type = TYPE_OF_STREAM.get(spec.name);
+  const own: readonly string[] =
+    type !== undefined
+      ? columnsOf(type)
+      : spec.name === USERS_STREAM
+        ? USER_COLUMNS
+        : isObject(spec.schema?.properties)
+          ? Object.keys(spec.schema.properties)
+          : [];
+  const properties = isObject(selected.properties) ? selected.properties : {};
+  return own.filter((column) => !(column in properties));
+}
+
+function withoutColumns(record: JsonObject, columns: readonly string[]): JsonObject {
+  const copy = {...record};
+  for (const column of columns) delete copy[column];
+  return copy;
 }
 
 /** The first day folder to read: events_start_date, else start_date, else every day. */

@@ -38,7 +38,7 @@ interface Archive {
  * PER_MEMBER messages of dev/events/archive.ts (so ~760 bytes each, 200 distinct users) gzipped
  * once: generation is a few seconds of gzip and then only disk writes.
  */
-function writeBigArchive(dir: string): Archive {
+export function writeBigArchive(dir: string, gb = GB): Archive {
   const [sourceId] = sourceIds(11, 1) as [string];
   const lastDay = Math.floor(Date.now() / DAY) * DAY - DAY;
   const pool: {gz: Buffer; events: number}[] = [];
@@ -51,7 +51,7 @@ function writeBigArchive(dir: string): Archive {
     pool.push({gz: gzipSync(`${lines.join('\n')}\n`), events: PER_MEMBER});
   }
   const memberBytes = pool.reduce((sum, p) => sum + p.gz.length, 0) / POOL;
-  const membersPerFile = Math.max(1, Math.round((GB * 1e9) / FILES / memberBytes));
+  const membersPerFile = Math.max(1, Math.round((gb * 1e9) / FILES / memberBytes));
   let events = 0;
   let bytes = 0;
   for (let f = 0; f < FILES; f++) {
@@ -113,7 +113,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1])) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -198,6 +198,53 @@ describe('event archive end to end (loopback S3, the built CLI)', function () {
     expect(failed.stderr).to.include('events_local_dir /nonexistent/archive cannot be read (ENOENT)');
   });
 
+  it('a deselected column is left out without a warning; flattening is applied; the rest is unchanged', async () => {
+    const config = {events_local_dir: archive.dir, events_settle_seconds: 0};
+    const discovered = await runCli([
+      '--config',
+      tempFiles({'c.json': config})['c.json'] as string,
+      '--discover',
+    ]);
+    const catalog = JSON.parse(discovered.stdout) as {
+      streams: {stream: string; metadata: {breadcrumb: string[]; metadata: Record<string, unknown>}[]}[];
+    };
+    for (const entry of catalog.streams) {
+      for (const {breadcrumb, metadata} of entry.metadata) {
+        if (breadcrumb.length === 0) metadata.selected = entry.stream.startsWith('event_');
+        const column = breadcrumb[1];
+        if (entry.stream === 'event_tracks' && column === 'context') metadata.selected = false;
+        if (entry.stream === 'event_users' && column === 'traits') metadata.selected = false;
+      }
+    }
+    const files = tempFiles({'config.json': config, 'catalog.json': catalog});
+    const full = readOutput(await runCli(['--config', files['config.json'] as string]));
+    const run = await runCli([
+      '--config',
+      files['config.json'] as string,
+      '--catalog',
+      files['catalog.json'] as string,
+    ]);
+    expect(run.code, run.stderr.slice(-1500)).to.equal(0);
+    expect(run.stderr).to.not.include('does not declare');
+    const output = readOutput(run);
+    const tracks = output.records.get('event_tracks') ?? [];
+    expect(tracks.map((r) => r.message_id)).to.deep.equal(ids(full, 'event_tracks'));
+    expect(tracks.every((r) => !('context' in r) && 'properties' in r)).to.equal(true);
+    expect((output.records.get('event_users') ?? []).every((r) => !('traits' in r))).to.equal(true);
+    // Fully selected streams are sent as routed: the same records as without the catalog.
+    expect(output.records.get('event_pages')).to.deep.equal(full.records.get('event_pages'));
+
+    const flat = tempFiles({'config.json': {...config, flattening_enabled: true}});
+    const flattened = await runCli(['--config', flat['config.json'] as string]);
+    expect(flattened.code, flattened.stderr.slice(-1500)).to.equal(0);
+    const flatTracks = readOutput(flattened).records.get('event_tracks') ?? [];
+    expect(flatTracks.map((r) => r.message_id)).to.deep.equal(ids(full, 'event_tracks'));
+    // context declares no properties: flattening makes it a JSON string column.
+    expect(JSON.parse(flatTracks[0]?.context as string)).to.deep.equal(
+      full.records.get('event_tracks')?.[0]?.context,
+    );
+  });
+
   it('--test lists sources and days and reads the newest file; --test=streams checks the newest messages', async () => {
     const files = tempFiles({'config.json': s3Config(archive)});
     const test = await runCli(['--config', files['config.json'] as string, '--test']);

@@ -1,7 +1,7 @@
 // An object's body → its text lines: gunzip when the body starts with 1f 8b (never trusting names or headers), flat memory.
 import {pipeline, Readable} from 'node:stream';
 import {StringDecoder} from 'node:string_decoder';
-import {createGunzip} from 'node:zlib';
+import {createGunzip, type ZlibOptions} from 'node:zlib';
 
 /** Lines of one chunk of the body; `first` is the 1-based number of `lines[0]`. */
 export interface LineBatch {
@@ -98,7 +98,10 @@ async function decompressed(body: Readable, problems: LineProblems): Promise<Asy
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   };
   if (start[0] === GZIP_MAGIC[0] && start[1] === GZIP_MAGIC[1]) {
-    const gunzip = createGunzip({chunkSize: 64 * 1024});
+    // Four chunks of room on the readable side: the next ones inflate on the thread pool while
+    // this one is parsed, instead of inflating and parsing taking turns.
+    // (zlib passes its options on to Transform; @types/node's ZlibOptions does not list this one.)
+    const gunzip = createGunzip({chunkSize: 64 * 1024, readableHighWaterMark: 256 * 1024} as ZlibOptions);
     // pipeline, not pipe: a body that fails mid-way must fail the gunzip too, never leave it waiting.
     pipeline(Readable.from(rest(), {objectMode: false}), gunzip, () => {});
     return gunzip;

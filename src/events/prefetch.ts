@@ -25,7 +25,9 @@ export function createPrefetcher(
   const open = async (key: string): Promise<Readable | Error> => {
     try {
       const body = await store.open(key, signal);
-      const buffer = new PassThrough({highWaterMark: capBytes});
+      // The cap on the readable side only: a PassThrough's highWaterMark sets both sides, which
+      // would buffer twice the cap per object.
+      const buffer = new PassThrough({readableHighWaterMark: capBytes, writableHighWaterMark: 64 * 1024});
       pipeline(body, buffer, () => {});
       return buffer;
     } catch (error) {

@@ -75,7 +75,10 @@ const FIT: Record<string, Fit> = {
   object: (value, redact) => (isObject(value) ? (redact ? redactContext(value) : value) : undefined),
   date: (value) => {
     if (typeof value !== 'string') return undefined;
-    return value.endsWith('Z') && isDateTime(value) ? value : toIsoUtc(value);
+    if (isIsoMillisUtc(value) || (value.endsWith('Z') && isDateTime(value))) return value;
+    // In UTC a year-0000 or year-9999 offset can leave the four digits RFC 3339 allows (-000001-…).
+    const utc = toIsoUtc(value);
+    return utc !== undefined && utc.length === 24 ? utc : undefined;
   },
   // version arrives as 2 or "1.1"; ids sometimes as numbers: keep them, as strings.
   string: (value) =>
@@ -111,7 +114,7 @@ export function routeMessage(message: JsonValue, at: Position, redact: boolean):
       const value = message[key] as JsonValue;
       if (key in mapping.fields || value === null) continue;
       extra ??= {};
-      extra[key] = redact && WRITE_KEY.test(key) && typeof value === 'string' ? REDACTED : value;
+      extra[key] = redact && isWriteKey(key) && typeof value === 'string' ? REDACTED : value;
     }
     record[EXTRA_COLUMN] = extra;
   }
@@ -125,7 +128,37 @@ export function routeMessage(message: JsonValue, at: Position, redact: boolean):
 
 function redactContext(context: JsonObject): JsonObject {
   for (const key in context) {
-    if (WRITE_KEY.test(key) && typeof context[key] === 'string') return {...context, [key]: REDACTED};
+    if (isWriteKey(key) && typeof context[key] === 'string') return {...context, [key]: REDACTED};
   }
   return context;
+}
+
+/** writeKey, write_key, WRITEKEY…: the length test first, it spares the regex on almost every key. */
+function isWriteKey(key: string): boolean {
+  return (key.length === 8 || key.length === 9) && WRITE_KEY.test(key);
+}
+
+/** Offsets of the digits in `2024-05-06T07:08:09.123Z`. */
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+
+/**
+ * True for exactly the form toISOString writes (`YYYY-MM-DDTHH:MM:SS.sssZ`, fields in range), which
+ * is what Segment writes: checked by character codes, several times cheaper than the RFC 3339
+ * regex that every other form still goes through. Accepts nothing that isDateTime refuses.
+ */
+export function isIsoMillisUtc(value: string): boolean {
+  if (value.length !== 24) return false;
+  if (value.charCodeAt(23) !== 90 || value.charCodeAt(10) !== 84 || value.charCodeAt(19) !== 46) return false;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
+  if (value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58) return false;
+  for (const i of DIGITS) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const two = (i: number) => (value.charCodeAt(i) - 48) * 10 + value.charCodeAt(i + 1) - 48;
+  const month = two(5);
+  const day = two(8);
+  return (
+    month >= 1 && month <= 12 && day >= 1 && day <= 31 && two(11) <= 23 && two(14) <= 59 && two(17) <= 60
+  );
 }

@@ -4,7 +4,8 @@ import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 interface UserState {
   /** Per trait: its value and the time of the identify that set it. */
   readonly traits: Map<string, {value: JsonValue; at: Instant}>;
-  latest: JsonObject;
+  /** The columns the row takes from the latest identify: not the record, whose context is most of it. */
+  latest: Latest;
   latestAt: Instant;
   identifies: number;
   lastModified: string;
@@ -13,7 +14,8 @@ interface UserState {
 /**
  * Identify records in any order → one row per user_id. A trait takes the value of the latest
  * identify (by `timestamp`, then `received_at`) that carries it; the other columns come from the
- * latest identify. Memory grows with users, not with identify calls.
+ * latest identify. Memory grows with distinct user ids (a few hundred bytes each plus their traits),
+ * not with identify calls.
  */
 export function createUserMerger() {
   const users = new Map<string, UserState>();
@@ -24,20 +26,22 @@ export function createUserMerger() {
       const at = timeOf(identify);
       let user = users.get(userId);
       if (!user) {
-        user = {traits: new Map(), latest: identify, latestAt: at, identifies: 0, lastModified: ''};
+        user = {traits: new Map(), latest: latestOf(identify), latestAt: at, identifies: 0, lastModified: ''};
         users.set(userId, user);
-      }
-      user.identifies += 1;
-      if (notBefore(at, user.latestAt)) {
-        user.latest = identify;
+      } else if (notBefore(at, user.latestAt)) {
+        user.latest = latestOf(identify);
         user.latestAt = at;
       }
+      user.identifies += 1;
       const lastModified = String(identify._sdc_last_modified);
       if (lastModified > user.lastModified) user.lastModified = lastModified;
-      if (isObject(identify.traits)) {
-        for (const [trait, value] of Object.entries(identify.traits)) {
+      const traits = identify.traits;
+      if (isObject(traits)) {
+        // for-in, not Object.entries: no array per identify (traits come from JSON.parse: own keys only).
+        for (const trait in traits) {
           const known = user.traits.get(trait);
-          if (!known || notBefore(at, known.at)) user.traits.set(trait, {value, at});
+          if (!known || notBefore(at, known.at))
+            user.traits.set(trait, {value: traits[trait] as JsonValue, at});
         }
       }
     },
@@ -49,17 +53,35 @@ export function createUserMerger() {
         const {latest} = user;
         yield {
           user_id: userId,
-          anonymous_id: latest.anonymous_id ?? null,
+          anonymous_id: latest.anonymous_id,
           traits: Object.fromEntries([...user.traits].map(([k, v]) => [k, v.value])),
-          timestamp: latest.timestamp ?? null,
-          received_at: latest.received_at ?? null,
-          message_id: latest.message_id ?? null,
+          timestamp: latest.timestamp,
+          received_at: latest.received_at,
+          message_id: latest.message_id,
           identifies: user.identifies,
-          _sdc_source_id: latest._sdc_source_id ?? null,
+          _sdc_source_id: latest._sdc_source_id,
           _sdc_last_modified: user.lastModified,
         };
       }
     },
+  };
+}
+
+interface Latest {
+  readonly anonymous_id: JsonValue;
+  readonly timestamp: JsonValue;
+  readonly received_at: JsonValue;
+  readonly message_id: JsonValue;
+  readonly _sdc_source_id: JsonValue;
+}
+
+function latestOf(identify: JsonObject): Latest {
+  return {
+    anonymous_id: identify.anonymous_id ?? null,
+    timestamp: identify.timestamp ?? null,
+    received_at: identify.received_at ?? null,
+    message_id: identify.message_id ?? null,
+    _sdc_source_id: identify._sdc_source_id ?? null,
   };
 }
 

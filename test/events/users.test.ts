@@ -29,3 +29,15 @@ describe('events: event_users from identify calls', () => {
     expect(rows[1]?.traits).to.deep.equal({plan: 'team'});
   });
 });
+
+describe('events: event_users memory', () => {
+  it('keeps the latest identify’s columns, not the record (its context is most of an event)', () => {
+    const users = createUserMerger();
+    const record = identify('u1', '2026-11-20T10:00:00Z', {plan: 'pro'}, {anonymous_id: 'a1'});
+    users.add(record);
+    // A copy, not a reference: the row is unchanged when the record is.
+    record.anonymous_id = 'changed';
+    record.message_id = 'changed';
+    expect([...users.rows()][0]).to.deep.include({anonymous_id: 'a1', message_id: 'm-2026-11-20T10:00:00Z'});
+  });
+});

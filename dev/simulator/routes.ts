@@ -3,6 +3,7 @@
 import {auditListing} from './audit.js';
 import {CONNECTION_MODULUS} from './entities.js';
 import {destinationFilters, functionById, subscriptions} from './extras.js';
+import {audiences, computedTraits, schemaSettings, sourceRegulations} from './governance.js';
 import {FUNCTION_TYPES} from './names.js';
 import {pageData} from './pagination.js';
 import {groupUsers} from './people.js';
@@ -101,6 +102,27 @@ function functionDetail(ctx: Context): Listing | ApiError {
   return value === undefined ? notFound() : {kind: 'object', key: 'function', value};
 }
 
+/** GET /sources/{sourceId}/settings: one object, `data.settings`. */
+function sourceSettings(ctx: Context): Listing | ApiError {
+  const index = ctx.ws.indexOf('sources', ctx.id);
+  return index === undefined
+    ? notFound()
+    : {kind: 'object', key: 'settings', value: schemaSettings(ctx.ws, index)};
+}
+
+/** The 73.2.0 model of GET /regulations/sources/{sourceId} has no pagination output: one unpaged list. */
+function regulationsOfSource(ctx: Context): Listing | ApiError {
+  const index = ctx.ws.indexOf('sources', ctx.id);
+  if (index === undefined) return notFound();
+  return {kind: 'list', key: 'regulations', paged: false, collection: sourceRegulations(ctx.ws, index)};
+}
+
+function spaceAudiences(ctx: Context): Listing | ApiError {
+  const index = ctx.ws.indexOf('spaces', ctx.id);
+  const schedules = (ctx.query.get('include') ?? '').split(',').includes('schedules');
+  return index === undefined ? notFound() : listOf('audiences', audiences(ctx.ws, index, schedules));
+}
+
 const workspace = (ctx: Context): Listing => ({
   kind: 'object',
   key: 'workspace',
@@ -122,6 +144,7 @@ const TABLE: [string, Route['resolve'], boolean?][] = [
     '/sources/{id}/connected-warehouses',
     child('sources', 'warehouses', (ws, s) => progression(col(ws, 'warehouses'), (M - (s % M)) % M, M)),
   ],
+  ['/sources/{id}/settings', sourceSettings],
   ['/destinations', list('destinations', 'destinations')],
   ['/destinations/{id}', one('destination', 'destinations')],
   ['/destinations/{id}/subscriptions', child('destinations', 'subscriptions', subscriptions), true],
@@ -148,6 +171,10 @@ const TABLE: [string, Route['resolve'], boolean?][] = [
   ['/labels', (ctx) => ({kind: 'list', key: 'labels', paged: false, collection: col(ctx.ws, 'labels')})],
   ['/audit-events', (ctx) => auditListing(ctx.ws, ctx.query, ctx.now)],
   ['/spaces', list('spaces', 'spaces'), true],
+  ['/spaces/{id}/audiences', spaceAudiences, true],
+  ['/spaces/{id}/computed-traits', child('spaces', 'computedTraits', computedTraits), true],
+  ['/regulations', list('regulations', 'regulations')],
+  ['/regulations/sources/{id}', regulationsOfSource],
   ['/reverse-etl-models', list('models', 'reverseEtlModels'), true],
   ['/transformations', list('transformations', 'transformations')],
   ['/functions', functions],

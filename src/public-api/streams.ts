@@ -173,6 +173,12 @@ export const streams: readonly StreamDef[] = [
     },
     keyless: 'skip',
   },
+  {
+    name: 'regulations',
+    path: '/regulations',
+    recordsKey: 'regulations',
+    keyProperties: ['id'],
+  },
   usage('usage_api_calls_daily', '/usage/api-calls/daily', 'dailyWorkspaceAPICallsUsage'),
   usage('usage_mtu_daily', '/usage/mtu/daily', 'dailyWorkspaceMTUUsage'),
   usage('usage_api_calls_per_source_daily', '/usage/api-calls/sources/daily', 'dailyPerSourceAPICallsUsage'),
@@ -255,6 +261,28 @@ export const streams: readonly StreamDef[] = [
     'destinationId',
   ),
   child('group_users', 'groups', '/groups/{userGroupId}/users', 'users', 'userGroupId'),
+  // The 73.2.0 model has no pagination output here; paging stops at the first page without `next`.
+  child('source_regulations', 'sources', '/regulations/sources/{sourceId}', 'regulations', 'sourceId'),
+  {
+    ...child('source_schema_settings', 'sources', '/sources/{sourceId}/settings', 'settings', 'sourceId'),
+    keyProperties: ['sourceId'],
+    paginated: false,
+    single: true,
+  },
+  {
+    ...child('audiences', 'spaces', '/spaces/{spaceId}/audiences', 'audiences', 'spaceId'),
+    query: {include: 'schedules'},
+    accept: 'v1alpha',
+    feature: 'Audience (Engage)',
+    // 73.2.0 states 60 per minute; the 36.2.0 spec said 25. The lower one costs seconds per space.
+    requestsPerMinute: 25,
+  },
+  {
+    ...child('computed_traits', 'spaces', '/spaces/{spaceId}/computed-traits', 'computedTraits', 'spaceId'),
+    accept: 'v1alpha',
+    feature: 'Computed Trait (Engage)',
+    requestsPerMinute: 25,
+  },
 ];
 
 /** Daily usage: month-to-date cumulative rows, walked month by month; per-source rows key on sourceId too. */

@@ -1,7 +1,17 @@
 // Pipeline health and governance streams through real HTTP (nock): parents feed children, media types, gates.
 import {expect} from 'chai';
 import nock from 'nock';
-import {API, checkOrdering, fixture, memoryLogger, records, runSync, selections} from './helpers.js';
+import {
+  API,
+  checkOrdering,
+  fixture,
+  memoryLogger,
+  records,
+  runSync,
+  selections,
+  states,
+  testConfig,
+} from './helpers.js';
 
 const SOURCE = {id: 'qQEHquLrjRDN9j1ByrChyn', name: 'Web'};
 const SPACE = {id: 'spa_9aQ1oD6a6pZ3bHXFxqZr3c', slug: 'production', name: 'Production'};
@@ -117,5 +127,94 @@ describe('governance streams (nock)', () => {
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.include('Computed Trait (Engage)');
     expect(records(result, 'computed_traits')).to.have.length(0);
+  });
+});
+
+describe('destination_delivery_metrics (nock)', () => {
+  afterEach(() => nock.cleanAll());
+  const NOW = Date.parse('2026-11-26T12:00:00Z');
+  const DESTINATION = {id: 'Zt8uHw2KxM4nPq6Rs0Vy3B', name: 'Amplitude', sourceId: SOURCE.id};
+  const BETA = 'application/vnd.segment.v1beta+json';
+  const summary = (total: number) => ({
+    data: {
+      deliveryMetricsSummary: {
+        sourceId: SOURCE.id,
+        destinationMetadataId: '54521fd525e721e32a72ee91',
+        metrics: [
+          {metricName: 'successes', total, breakdown: [{metricName: 'successes_after_retry', value: 2}]},
+          {metricName: 'time_to_success', total: 812.37, breakdown: []},
+        ],
+      },
+    },
+  });
+  const oneDestination = () =>
+    nock(API)
+      .get('/destinations')
+      .query(true)
+      .reply(200, {data: {destinations: [DESTINATION], pagination: {current: 'MA==', totalEntries: 1}}});
+  const day = (d: string) => ({
+    sourceId: SOURCE.id,
+    granularity: 'DAY',
+    startTime: `${d}T00:00:00.000Z`,
+    endTime: `${new Date(Date.parse(d) + 86_400_000).toISOString().slice(0, 10)}T00:00:00.000Z`,
+  });
+
+  it('reads one v1beta DAY window per completed day from the bookmark day, with the parent sourceId, and bookmarks after the last parent', async () => {
+    const parent = oneDestination();
+    const scope = nock(API, {reqheaders: {accept: BETA}})
+      .get(`/destinations/${DESTINATION.id}/delivery-metrics`)
+      .query(day('2026-11-24'))
+      .reply(200, summary(10))
+      .get(`/destinations/${DESTINATION.id}/delivery-metrics`)
+      .query(day('2026-11-25'))
+      .reply(200, summary(20.5));
+    const result = await runSync({
+      selections: selections('destination_delivery_metrics'),
+      state: {
+        currently_syncing: null,
+        bookmarks: {destination_delivery_metrics: {replication_key_value: '2026-11-24T00:00:00.000Z'}},
+      },
+      now: NOW,
+    });
+    parent.done();
+    scope.done();
+    checkOrdering(result.messages);
+    const rows = records(result, 'destination_delivery_metrics');
+    expect(
+      rows.map((r) => [r.destinationId, r.sourceId, r.windowStart, r.windowEnd, r.granularity]),
+    ).to.deep.equal([
+      [DESTINATION.id, SOURCE.id, '2026-11-24T00:00:00.000Z', '2026-11-25T00:00:00.000Z', 'DAY'],
+      [DESTINATION.id, SOURCE.id, '2026-11-25T00:00:00.000Z', '2026-11-26T00:00:00.000Z', 'DAY'],
+    ]);
+    // `number` in the contract: fractions stay fractions.
+    expect((rows[1]?.metrics as {total: number}[])[0]?.total).to.equal(20.5);
+    const last = states(result).at(-1) as {bookmarks: Record<string, Record<string, unknown>>};
+    expect(last.bookmarks.destination_delivery_metrics?.replication_key_value).to.equal(
+      '2026-11-25T00:00:00.000Z',
+    );
+  });
+
+  it('never asks for a day older than the 14 the API keeps, and warns that older days are gone', async () => {
+    const parent = oneDestination();
+    const scope = nock(API)
+      .get(`/destinations/${DESTINATION.id}/delivery-metrics`)
+      .times(13)
+      .query((q) => Date.parse(String(q.startTime)) >= NOW - 14 * 86_400_000)
+      .reply(200, summary(1));
+    const log = memoryLogger();
+    const result = await runSync({
+      selections: selections('destination_delivery_metrics'),
+      config: testConfig({start_date: '2026-01-01T00:00:00Z'}),
+      now: NOW,
+      log,
+    });
+    parent.done();
+    scope.done();
+    expect(records(result, 'destination_delivery_metrics')).to.have.length(13);
+    const warnings = log.lines.filter(
+      (l) => l.startsWith('WARNING') && l.includes('destination_delivery_metrics'),
+    );
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.include('14 days');
   });
 });

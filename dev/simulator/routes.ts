@@ -1,9 +1,11 @@
 // The route table (GET only): path pattern → listing, then one shared step that builds the `data` body.
 
 import {auditListing} from './audit.js';
+import {deliveryMetrics} from './delivery.js';
 import {CONNECTION_MODULUS} from './entities.js';
 import {destinationFilters, functionById, subscriptions} from './extras.js';
 import {audiences, computedTraits, schemaSettings, sourceRegulations} from './governance.js';
+import type {Stability} from './media.js';
 import {FUNCTION_TYPES} from './names.js';
 import {pageData} from './pagination.js';
 import {groupUsers} from './people.js';
@@ -29,8 +31,8 @@ interface Context {
 
 export interface Route {
   pattern: string;
-  /** Alpha-only endpoints refuse the v1 and v1beta media types. */
-  alpha: boolean;
+  /** Alpha-only endpoints refuse the v1 and v1beta media types; beta ones refuse v1. */
+  stability: Stability;
   resolve(ctx: Context): Listing | ApiError;
 }
 
@@ -130,7 +132,7 @@ const workspace = (ctx: Context): Listing => ({
 });
 
 const M = CONNECTION_MODULUS;
-const TABLE: [string, Route['resolve'], boolean?][] = [
+const TABLE: [string, Route['resolve'], (true | 'beta')?][] = [
   ['/', workspace],
   ['/sources', list('sources', 'sources')],
   ['/sources/{id}', one('source', 'sources')],
@@ -148,6 +150,11 @@ const TABLE: [string, Route['resolve'], boolean?][] = [
   ['/destinations', list('destinations', 'destinations')],
   ['/destinations/{id}', one('destination', 'destinations')],
   ['/destinations/{id}/subscriptions', child('destinations', 'subscriptions', subscriptions), true],
+  [
+    '/destinations/{id}/delivery-metrics',
+    (ctx) => deliveryMetrics(ctx.ws, ctx.id, ctx.query, ctx.now),
+    'beta',
+  ],
   ['/destination/{id}/filters', child('destinations', 'filters', destinationFilters)],
   ['/warehouses', list('warehouses', 'warehouses')],
   ['/warehouses/{id}', one('warehouse', 'warehouses')],
@@ -189,7 +196,7 @@ const TABLE: [string, Route['resolve'], boolean?][] = [
 const ROUTES = TABLE.map(([pattern, resolve, alpha]) => ({
   pattern,
   resolve,
-  alpha: alpha === true,
+  stability: (alpha === true ? 'alpha' : (alpha ?? 'stable')) as Stability,
   parts: pattern.split('/'),
 }));
 

@@ -2,7 +2,7 @@
 import type {EngineEvent} from '../engine/context.js';
 import {asStreamFailure, streamsFailed} from '../engine/failures.js';
 import {ForbiddenError, HttpError} from '../shared/errors.js';
-import {isObject, type JsonValue} from '../shared/json.js';
+import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 import {iso} from '../shared/time.js';
 import {forbiddenWarning, skipReason} from './forbidden.js';
 import {envelopeItems, pageRecords, readStream, slicePages, totalEntries} from './reader.js';
@@ -17,6 +17,8 @@ interface ChildProgress {
   /** This run will not hold every record: it resumed after a parent, or one parent's list was forbidden. */
   partial: boolean;
   phase: ChildPhase;
+  /** The newest replication value (ms) of an incremental child, its bookmark once every parent is read. */
+  newest: number;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function* runParentUnit(
       resumeAfter,
       partial: resumeAfter !== undefined,
       phase: resumeAfter === undefined ? 'running' : 'waiting',
+      newest: Number.NEGATIVE_INFINITY,
     };
   });
   const completed = new Set<string>();
@@ -72,7 +75,7 @@ export async function* runParentUnit(
               continue;
             }
             if (child.phase !== 'running') continue;
-            yield* childOfParent(child, id, ctx);
+            child.newest = Math.max(child.newest, yield* childOfParent(child, id, item as JsonObject, ctx));
             if (child.phase === 'running')
               done.push({type: 'PARENT_DONE', stream: child.run.def.name, parentId: id});
           }
@@ -104,7 +107,23 @@ export async function* runParentUnit(
   for (const child of done) {
     if (child.phase !== 'forbidden' && !child.partial) completed.add(child.run.def.name);
   }
-  yield done.map((c) => ({type: 'PARENT_DONE', stream: c.run.def.name, parentId: undefined}));
+  // Every parent is read: an incremental child's bookmark moves now, never past the run's signpost.
+  const advances: EngineEvent[] = done.flatMap(({run, newest}) =>
+    run.def.replicationKey && newest > Number.NEGATIVE_INFINITY
+      ? [
+          {
+            type: 'ADVANCE',
+            stream: run.def.name,
+            key: run.def.replicationKey,
+            value: iso(Math.min(newest, ctx.signpost)),
+          },
+        ]
+      : [],
+  );
+  yield [
+    ...advances,
+    ...done.map((c): EngineEvent => ({type: 'PARENT_DONE', stream: c.run.def.name, parentId: undefined})),
+  ];
   return completed;
 }
 
@@ -127,22 +146,24 @@ function rootRecords(root: ApiRun, items: JsonValue[], ctx: ApiContext): EngineE
 async function* childOfParent(
   child: ChildProgress,
   parentId: string,
+  parent: JsonObject,
   ctx: ApiContext,
-): AsyncGenerator<EngineEvent[]> {
+): AsyncGenerator<EngineEvent[], number> {
   const {def} = child.run;
+  const none = Number.NEGATIVE_INFINITY;
   try {
-    yield* readStream(child.run, ctx, parentId);
+    return yield* readStream(child.run, ctx, parentId, parent);
   } catch (error) {
     if (error instanceof HttpError && error.status === 404) {
       ctx.log.warn(`stream ${def.name}: parent ${parentId} is gone (404); skipping its ${def.name}`);
-      return;
+      return none;
     }
     if (!(error instanceof ForbiddenError)) {
       const failure = asStreamFailure(error, ctx.config);
       if (!failure) throw error;
       child.phase = 'failed';
       yield streamsFailed([child.run], failure, ctx.log);
-      return;
+      return none;
     }
     // Without a plan feature to blame, the 403 is about this one parent's list.
     const onlyThisParent = !def.feature;
@@ -154,5 +175,6 @@ async function* childOfParent(
       child.phase = 'forbidden';
       child.run.skipped = skipReason(def);
     }
+    return none;
   }
 }

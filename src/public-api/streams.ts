@@ -2,9 +2,10 @@
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 import type {StreamSpec} from '../singer/catalog.js';
 import {WORKSPACE_WIDE} from './group-by.js';
+import type {MediaVersion} from './http.js';
 
 /** How an incremental stream turns its bookmark into requests (see windows.ts). */
-export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window';
+export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window' | 'day-window';
 
 export interface ParentLink {
   /** The parent stream whose records feed this child. */
@@ -13,6 +14,8 @@ export interface ParentLink {
   readonly pathParam: string;
   /** The field the tap adds to each child record with the parent's id (part of the key). */
   readonly field: string;
+  /** Query parameters filled from the parent record: parameter → the parent's field (`sourceId`). */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 export interface StreamDef extends StreamSpec {
@@ -25,8 +28,13 @@ export interface StreamDef extends StreamSpec {
   readonly keyProperties: readonly string[];
   readonly replicationKey?: string;
   readonly window?: WindowKind;
-  /** Media type version; alpha-only endpoints refuse the stable one. */
-  readonly accept?: 'v1' | 'v1alpha';
+  /**
+   * `day-window`: how many days back the endpoint still answers (its start may be at most this far
+   * behind the clock). Older days cannot be read; a bookmark older than that gets a warning.
+   */
+  readonly lookbackDays?: number;
+  /** Media type version; alpha-only (and beta-only) endpoints refuse the stable one. */
+  readonly accept?: MediaVersion;
   /** False for endpoints without pagination input or output (`/labels`, `GET /`). */
   readonly paginated?: boolean;
   /** `data.<recordsKey>` is one object, not a list. */
@@ -261,6 +269,27 @@ export const streams: readonly StreamDef[] = [
     'destinationId',
   ),
   child('group_users', 'groups', '/groups/{userGroupId}/users', 'users', 'userGroupId'),
+  {
+    // Totals over the window, not a series: one request per destination and completed UTC day.
+    // Without startTime a DAY request defaults to 30 days back, beyond the endpoint's 14.
+    name: 'destination_delivery_metrics',
+    path: '/destinations/{destinationId}/delivery-metrics',
+    recordsKey: 'deliveryMetricsSummary',
+    keyProperties: ['destinationId', 'sourceId', 'windowStart'],
+    replicationKey: 'windowStart',
+    window: 'day-window',
+    lookbackDays: 14,
+    query: {granularity: 'DAY'},
+    accept: 'v1beta',
+    paginated: false,
+    single: true,
+    parent: {
+      stream: 'destinations',
+      pathParam: 'destinationId',
+      field: 'destinationId',
+      query: {sourceId: 'sourceId'},
+    },
+  },
   // The 73.2.0 model has no pagination output here; paging stops at the first page without `next`.
   child('source_regulations', 'sources', '/regulations/sources/{sourceId}', 'regulations', 'sourceId'),
   {

@@ -218,3 +218,92 @@ describe('destination_delivery_metrics (nock)', () => {
     expect(warnings[0]).to.include('14 days');
   });
 });
+
+describe('delivery overview (nock)', () => {
+  afterEach(() => nock.cleanAll());
+  const NOW = Date.parse('2026-11-26T12:00:00Z');
+  const DESTINATION = {id: 'Zt8uHw2KxM4nPq6Rs0Vy3B', name: 'Amplitude', sourceId: SOURCE.id};
+  const BETA = 'application/vnd.segment.v1beta+json';
+  const series = (days: string[]) => ({
+    data: {
+      total: 30.5,
+      dataset: [
+        {
+          total: 30.5,
+          totalRetryCount: 2,
+          series: days.map((d, k) => ({time: `${d}T00:00:00Z`, count: 10 + k + 0.5, retryCount: 1})),
+        },
+      ],
+      pagination: {current: 'MA=='},
+    },
+  });
+
+  it('reads every completed day since the bookmark in one v1beta request per destination, one record per bucket', async () => {
+    const parent = nock(API)
+      .get('/destinations')
+      .query(true)
+      .reply(200, {data: {destinations: [DESTINATION], pagination: {current: 'MA==', totalEntries: 1}}});
+    const scope = nock(API, {reqheaders: {accept: BETA}})
+      .get('/delivery-overview/failed-delivery')
+      .query({
+        granularity: 'DAY',
+        destinationConfigId: DESTINATION.id,
+        sourceId: SOURCE.id,
+        startTime: '2026-11-24T00:00:00.000Z',
+        endTime: '2026-11-26T00:00:00.000Z',
+        'pagination.count': '200',
+      })
+      .reply(200, series(['2026-11-24', '2026-11-25']));
+    const result = await runSync({
+      selections: selections('delivery_overview_failed_delivery'),
+      state: {
+        currently_syncing: null,
+        bookmarks: {delivery_overview_failed_delivery: {replication_key_value: '2026-11-24T00:00:00Z'}},
+      },
+      now: NOW,
+    });
+    parent.done();
+    scope.done();
+    const rows = records(result, 'delivery_overview_failed_delivery');
+    expect(rows.map((r) => [r.destinationId, r.sourceId, r.timestamp, r.count, r.retryCount])).to.deep.equal([
+      [DESTINATION.id, SOURCE.id, '2026-11-24T00:00:00Z', 10.5, 1],
+      [DESTINATION.id, SOURCE.id, '2026-11-25T00:00:00Z', 11.5, 1],
+    ]);
+    const last = states(result).at(-1) as {bookmarks: Record<string, Record<string, unknown>>};
+    expect(last.bookmarks.delivery_overview_failed_delivery?.replication_key_value).to.equal(
+      '2026-11-25T00:00:00.000Z',
+    );
+  });
+
+  it('asks ingress per source, and warns when the bookmark is older than the 30 days Segment keeps', async () => {
+    const parent = oneSource();
+    const scope = nock(API, {reqheaders: {accept: BETA}})
+      .get('/delivery-overview/failed-on-ingest')
+      .query({
+        granularity: 'DAY',
+        sourceId: SOURCE.id,
+        startTime: '2026-10-28T00:00:00.000Z',
+        endTime: '2026-11-26T00:00:00.000Z',
+        'pagination.count': '200',
+      })
+      .reply(200, series(['2026-10-28']));
+    const log = memoryLogger();
+    const result = await runSync({
+      selections: selections('delivery_overview_failed_on_ingest'),
+      state: {
+        currently_syncing: null,
+        bookmarks: {delivery_overview_failed_on_ingest: {replication_key_value: '2026-09-01T00:00:00Z'}},
+      },
+      now: NOW,
+      log,
+    });
+    parent.done();
+    scope.done();
+    expect(
+      records(result, 'delivery_overview_failed_on_ingest').map((r) => [r.sourceId, r.timestamp]),
+    ).to.deep.equal([[SOURCE.id, '2026-10-28T00:00:00Z']]);
+    const warnings = log.lines.filter((l) => l.startsWith('WARNING') && l.includes('failed_on_ingest'));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.include('30 days');
+  });
+});

@@ -64,7 +64,9 @@ export function admit(deps: GateDeps, region: Region, req: IncomingMessage, path
         ? 'This endpoint only supports application/vnd.segment.v1alpha+json'
         : match.route.stability === 'beta'
           ? 'This endpoint only supports application/vnd.segment.v1beta+json and v1alpha+json'
-          : '';
+          : match.route.stability === 'beta-only'
+            ? 'This endpoint only supports application/vnd.segment.v1beta+json'
+            : '';
     return {status: 415, body: errorBody('UnsupportedMediaType', only || 'Unsupported Accept header')};
   }
   if (matches(switches.forbidden, path)) {

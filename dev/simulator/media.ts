@@ -1,14 +1,15 @@
 // Accept negotiation: stable endpoints take v1, v1beta, v1alpha or JSON; alpha-only ones refuse v1 and
-// v1beta; beta ones (no v1) refuse v1.
+// v1beta; beta ones (no v1) refuse v1, and beta-only ones v1alpha too.
 
 const VERSIONED = /^application\/vnd\.segment\.(v1|v1beta|v1alpha)\+json$/;
 
 /** Which media type versions an endpoint serves. */
-export type Stability = 'stable' | 'beta' | 'alpha';
+export type Stability = 'stable' | 'beta' | 'beta-only' | 'alpha';
 
 const SERVED: Readonly<Record<Stability, readonly string[]>> = {
   stable: ['v1', 'v1beta', 'v1alpha'],
   beta: ['v1beta', 'v1alpha'],
+  'beta-only': ['v1beta'],
   alpha: ['v1alpha'],
 };
 

@@ -7,6 +7,7 @@ import {destinationFilters, functionById, subscriptions} from './extras.js';
 import {audiences, computedTraits, schemaSettings, sourceRegulations} from './governance.js';
 import type {Stability} from './media.js';
 import {FUNCTION_TYPES} from './names.js';
+import {overviewListing} from './overview.js';
 import {pageData} from './pagination.js';
 import {groupUsers} from './people.js';
 import {planSources, rules} from './protocols.js';
@@ -132,7 +133,10 @@ const workspace = (ctx: Context): Listing => ({
 });
 
 const M = CONNECTION_MODULUS;
-const TABLE: [string, Route['resolve'], (true | 'beta')?][] = [
+const overview = (metric: string, egress: boolean) => (ctx: Context) =>
+  overviewListing(ctx.ws, metric, egress, ctx.query, ctx.now);
+
+const TABLE: [string, Route['resolve'], (true | 'beta' | 'beta-only')?][] = [
   ['/', workspace],
   ['/sources', list('sources', 'sources')],
   ['/sources/{id}', one('source', 'sources')],
@@ -155,6 +159,12 @@ const TABLE: [string, Route['resolve'], (true | 'beta')?][] = [
     (ctx) => deliveryMetrics(ctx.ws, ctx.id, ctx.query, ctx.now),
     'beta',
   ],
+  ['/delivery-overview/successful-delivery', overview('successful-delivery', true), 'beta-only'],
+  ['/delivery-overview/failed-delivery', overview('failed-delivery', true), 'beta-only'],
+  ['/delivery-overview/filtered-at-destination', overview('filtered-at-destination', true), 'beta-only'],
+  ['/delivery-overview/successfully-received', overview('successfully-received', false), 'beta-only'],
+  ['/delivery-overview/failed-on-ingest', overview('failed-on-ingest', false), 'beta-only'],
+  ['/delivery-overview/filtered-at-source', overview('filtered-at-source', false), 'beta-only'],
   ['/destination/{id}/filters', child('destinations', 'filters', destinationFilters)],
   ['/warehouses', list('warehouses', 'warehouses')],
   ['/warehouses/{id}', one('warehouse', 'warehouses')],

@@ -24,7 +24,8 @@ const VOLUME_LAG_MS = 60_000;
  * month-to-date cumulative. Audit events: one window (startTime, signpost], its order undocumented,
  * so the bookmark only moves when the window is done. Event volume: whole days from the start's day.
  * Day windows: one slice per completed UTC day from the start's day (re-read) through yesterday,
- * never further back than the endpoint's look-back; `extra` is added to every query (parent fields).
+ * never further back than the endpoint's look-back; a series window: those days in one slice.
+ * `extra` is added to every query (parent fields).
  */
 export function planSlices(
   def: StreamDef,
@@ -63,6 +64,14 @@ export function planSlices(
         const stamp = {windowStart: window.startTime, windowEnd: window.endTime};
         return {query: {...base, ...window}, checkpoint: true, stamp: {...stamp, granularity: 'DAY'}};
       });
+    case 'series-window': {
+      // Every completed day in one request; the answer is a daily series.
+      const days = dayWindows(def, start, signpost, log);
+      const first = days[0];
+      if (first === undefined) return [];
+      const window = {startTime: iso(first), endTime: iso(startOfUtcDay(signpost))};
+      return [{query: {...base, ...window}, checkpoint: true}];
+    }
     case 'volume-window': {
       const from = startOfUtcDay(start ?? signpost);
       const to = Math.floor((signpost - VOLUME_LAG_MS) / 60_000) * 60_000;

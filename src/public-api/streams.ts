@@ -5,7 +5,7 @@ import {WORKSPACE_WIDE} from './group-by.js';
 import type {MediaVersion} from './http.js';
 
 /** How an incremental stream turns its bookmark into requests (see windows.ts). */
-export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window' | 'day-window';
+export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window' | 'day-window' | 'series-window';
 
 export interface ParentLink {
   /** The parent stream whose records feed this child. */
@@ -29,8 +29,9 @@ export interface StreamDef extends StreamSpec {
   readonly replicationKey?: string;
   readonly window?: WindowKind;
   /**
-   * `day-window`: how many days back the endpoint still answers (its start may be at most this far
-   * behind the clock). Older days cannot be read; a bookmark older than that gets a warning.
+   * `day-window` (one request per day) and `series-window` (one request for every day, answered as
+   * a daily series): how many days back the endpoint still answers (its start may be at most this
+   * far behind the clock). Older days cannot be read; a bookmark older than that gets a warning.
    */
   readonly lookbackDays?: number;
   /** Media type version; alpha-only (and beta-only) endpoints refuse the stable one. */
@@ -269,6 +270,16 @@ export const streams: readonly StreamDef[] = [
     'destinationId',
   ),
   child('group_users', 'groups', '/groups/{userGroupId}/users', 'users', 'userGroupId'),
+  overview('delivery_overview_successful_delivery', '/delivery-overview/successful-delivery', 'egress'),
+  overview('delivery_overview_failed_delivery', '/delivery-overview/failed-delivery', 'egress'),
+  overview(
+    'delivery_overview_filtered_at_destination',
+    '/delivery-overview/filtered-at-destination',
+    'egress',
+  ),
+  overview('delivery_overview_successfully_received', '/delivery-overview/successfully-received', 'ingress'),
+  overview('delivery_overview_failed_on_ingest', '/delivery-overview/failed-on-ingest', 'ingress'),
+  overview('delivery_overview_filtered_at_source', '/delivery-overview/filtered-at-source', 'ingress'),
   {
     // Totals over the window, not a series: one request per destination and completed UTC day.
     // Without startTime a DAY request defaults to 30 days back, beyond the endpoint's 14.
@@ -325,6 +336,59 @@ function usage(name: string, path: string, recordsKey: string): StreamDef {
     window: 'usage-month',
     integerFields: USAGE_COUNTS,
   };
+}
+
+/**
+ * Delivery Overview (beta only): one daily series per destination (egress: `destinationConfigId`
+ * and `sourceId` from the destination) or per source (ingress), every day since the bookmark in
+ * one request, each bucket a record. No `groupBy`: its wire spelling is unverified, and a series
+ * without its dimensions would give null key columns.
+ */
+function overview(name: string, path: string, side: 'egress' | 'ingress'): StreamDef {
+  const parent: ParentLink =
+    side === 'egress'
+      ? {
+          stream: 'destinations',
+          pathParam: '',
+          field: 'destinationId',
+          query: {destinationConfigId: 'id', sourceId: 'sourceId'},
+        }
+      : {stream: 'sources', pathParam: '', field: 'sourceId', query: {sourceId: 'id'}};
+  return {
+    name,
+    path,
+    recordsKey: 'dataset',
+    keyProperties: side === 'egress' ? ['destinationId', 'sourceId', 'timestamp'] : ['sourceId', 'timestamp'],
+    replicationKey: 'timestamp',
+    window: 'series-window',
+    lookbackDays: 30,
+    query: {granularity: 'DAY'},
+    accept: 'v1beta',
+    parent,
+    transform: flattenOverviewSeries,
+  };
+}
+
+/** A Delivery Overview dataset item: one record per bucket of its series, with the item's dimensions. */
+function flattenOverviewSeries(item: JsonValue): JsonObject[] {
+  if (!isObject(item) || !Array.isArray(item.series)) return [];
+  const dimensions: JsonObject = {};
+  for (const field of [
+    'sourceId',
+    'destinationId',
+    'eventName',
+    'eventType',
+    'appVersion',
+    'discardReason',
+  ]) {
+    if (item[field] !== undefined) dimensions[field] = item[field] as JsonValue;
+  }
+  return item.series.filter(isObject).map((point) => ({
+    ...dimensions,
+    timestamp: point.time ?? null,
+    count: point.count ?? null,
+    retryCount: point.retryCount ?? null,
+  }));
 }
 
 function child(name: string, parent: string, path: string, recordsKey: string, field: string): StreamDef {

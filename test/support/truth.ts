@@ -39,7 +39,12 @@ function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): It
       const fromParent = Object.fromEntries(
         Object.entries(def.parent?.query ?? {}).map(([param, field]) => [param, String(p[field])]),
       );
-      const windows = def.window === 'day-window' ? dayWindows(def, start, window.signpost) : [{}];
+      const windows =
+        def.window === 'day-window'
+          ? dayWindows(def, start, window.signpost)
+          : def.window === 'series-window'
+            ? seriesWindow(def, start, window.signpost)
+            : [{}];
       return windows.flatMap((w) =>
         reshape(def, listAll(ws, path, {...def.query, ...fromParent, ...w}) as Item[]).map((r) => ({
           ...fromParent,
@@ -98,4 +103,12 @@ function dayWindows(def: StreamDef, start: number, signpost: number): Record<str
     windows.push({startTime: new Date(day).toISOString(), endTime: new Date(day + DAY_MS).toISOString()});
   }
   return windows;
+}
+
+/** A series-window child's one window: its days (as above, `lookbackDays` of them at most) in one request. */
+function seriesWindow(def: StreamDef, start: number, signpost: number): Record<string, string>[] {
+  const days = dayWindows(def, start, signpost);
+  const first = days[0];
+  const last = days.at(-1);
+  return first && last ? [{startTime: first.startTime as string, endTime: last.endTime as string}] : [];
 }

@@ -194,7 +194,7 @@ describe('destination_delivery_metrics (nock)', () => {
     );
   });
 
-  it('never asks for a day older than the 14 the API keeps, and warns that older days are gone', async () => {
+  it('never asks for a day older than the 14 the API keeps, and warns that a lapsed bookmark lost days', async () => {
     const parent = oneDestination();
     const scope = nock(API)
       .get(`/destinations/${DESTINATION.id}/delivery-metrics`)
@@ -204,7 +204,10 @@ describe('destination_delivery_metrics (nock)', () => {
     const log = memoryLogger();
     const result = await runSync({
       selections: selections('destination_delivery_metrics'),
-      config: testConfig({start_date: '2026-01-01T00:00:00Z'}),
+      state: {
+        currently_syncing: null,
+        bookmarks: {destination_delivery_metrics: {replication_key_value: '2026-09-01T00:00:00Z'}},
+      },
       now: NOW,
       log,
     });
@@ -216,6 +219,28 @@ describe('destination_delivery_metrics (nock)', () => {
     );
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.include('14 days');
+  });
+
+  it("says so only at INFO when a first run's start_date is older than the 14 days", async () => {
+    const parent = oneDestination();
+    const scope = nock(API)
+      .get(`/destinations/${DESTINATION.id}/delivery-metrics`)
+      .times(13)
+      .query(true)
+      .reply(200, summary(1));
+    const log = memoryLogger();
+    await runSync({
+      selections: selections('destination_delivery_metrics'),
+      config: testConfig({start_date: '2026-01-01T00:00:00Z'}),
+      now: NOW,
+      log,
+    });
+    parent.done();
+    scope.done();
+    expect(log.lines.filter((l) => l.startsWith('WARNING'))).to.deep.equal([]);
+    expect(log.lines.some((l) => l.startsWith('INFO') && l.includes('older than the 14 days'))).to.equal(
+      true,
+    );
   });
 });
 
@@ -305,5 +330,64 @@ describe('delivery overview (nock)', () => {
     const warnings = log.lines.filter((l) => l.startsWith('WARNING') && l.includes('failed_on_ingest'));
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.include('30 days');
+  });
+});
+
+describe('events_volume_by_event_daily (nock)', () => {
+  afterEach(() => nock.cleanAll());
+  const NOW = Date.parse('2026-11-26T12:00:00Z');
+  const page = (withName: boolean) => ({
+    data: {
+      result: [
+        {
+          ...(withName ? {eventName: 'Order Completed'} : {}),
+          total: 30,
+          series: [
+            {time: '2026-11-25T00:00:00Z', count: 10},
+            {time: '2026-11-26T00:00:00Z', count: 20},
+          ],
+        },
+      ],
+      pagination: {current: 'MA=='},
+    },
+  });
+  const byEvent = (q: Record<string, unknown>) => q.groupBy === 'eventName' && q.granularity === 'DAY';
+
+  it('reads one series per event name, each day a record keyed by [eventName, timestamp]', async () => {
+    const scope = nock(API).get('/events/volume').query(byEvent).reply(200, page(true));
+    const log = memoryLogger();
+    const result = await runSync({
+      selections: selections('events_volume_by_event_daily'),
+      config: testConfig({start_date: '2026-11-25'}),
+      now: NOW,
+      log,
+    });
+    scope.done();
+    expect(
+      records(result, 'events_volume_by_event_daily').map((r) => [r.eventName, r.timestamp, r.count]),
+    ).to.deep.equal([
+      ['Order Completed', '2026-11-25T00:00:00Z', 10],
+      ['Order Completed', '2026-11-26T00:00:00Z', 20],
+    ]);
+    expect(log.lines.join('\n')).to.include(
+      'stream events_volume_by_event_daily: the API groups by eventName with groupBy=eventName',
+    );
+  });
+
+  it('keeps a series without a name under eventName "(workspace)" when no groupBy form groups, never a null key', async () => {
+    const scope = nock(API).get('/events/volume').times(5).query(true).reply(200, page(false));
+    const log = memoryLogger();
+    const result = await runSync({
+      selections: selections('events_volume_by_event_daily'),
+      config: testConfig({start_date: '2026-11-25'}),
+      now: NOW,
+      log,
+    });
+    scope.done();
+    expect(records(result, 'events_volume_by_event_daily').map((r) => r.eventName)).to.deep.equal([
+      '(workspace)',
+      '(workspace)',
+    ]);
+    expect(log.lines.join('\n')).to.include('kept under eventName "(workspace)"');
   });
 });

@@ -4,6 +4,7 @@ import type {Config} from '../config/settings.js';
 import type {EngineEvent} from '../engine/context.js';
 import {ResponseShapeError} from '../shared/errors.js';
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
+import type {Logger} from '../shared/log.js';
 import {iso, parseInstant} from '../shared/time.js';
 import {createDetailReader} from './detail.js';
 import type {Dialect} from './dialect.js';
@@ -81,7 +82,13 @@ function childSlices(run: ApiRun, ctx: ApiContext, fromParent: Query): Slice[] {
   if (!def.window) return [{query: {...def.query, ...fromParent}, checkpoint: false}];
   let planned = childWindows.get(run);
   if (!planned) {
-    planned = planSlices(def, startFor(def, ctx), ctx.signpost, ctx.log);
+    // A lapsed bookmark means days lost for good (WARNING); a start_date before the look-back is
+    // only what the API keeps, said once at INFO on a first run.
+    const bookmarked = ctx.state.bookmarks[def.name]?.replication_key_value !== undefined;
+    const log: Logger = bookmarked
+      ? ctx.log
+      : Object.assign(Object.create(ctx.log), {warn: (m: string) => ctx.log.info(m)});
+    planned = planSlices(def, startFor(def, ctx), ctx.signpost, log);
     childWindows.set(run, planned);
   }
   return planned.map((slice) => ({...slice, query: {...slice.query, ...fromParent}}));
@@ -184,7 +191,11 @@ export function slicePages(
   const options = pageOptions(def, api);
   const list = (q: Query) => pages(api.http.getJson, path, q, options);
   if (!def.groupBy) return list(query);
-  return api.dialect.volumeGroupBy.pages(list, query, def.groupBy, def.recordsKey);
+  const {dimension, keyField} = def.groupBy;
+  return api.dialect.volumeGroupBy.pages(list, query, dimension, def.recordsKey, {
+    stream: def.name,
+    keyField,
+  });
 }
 
 /** How a stream's endpoint is paged and paced: its page size, query form, media type and own limit. */

@@ -46,8 +46,10 @@ export interface StreamDef extends StreamSpec {
   /**
    * The dimension the series are grouped by (`groupBy`), sent in the form the API understands
    * (learned at run time, see group-by.ts); each result item carries it as a field of that name.
+   * `keyField` is the record field a workspace-wide series (the API ignored every form) is kept
+   * under, as WORKSPACE_WIDE.
    */
-  readonly groupBy?: string;
+  readonly groupBy?: {readonly dimension: string; readonly keyField: string};
   /** One full listing per value of this query parameter (e.g. `/functions?resourceType=`). */
   readonly slicedBy?: {readonly param: string; readonly values: readonly string[]};
   /** The plan feature or token scope a 403 most likely means is missing. */
@@ -200,9 +202,22 @@ export const streams: readonly StreamDef[] = [
     replicationKey: 'timestamp',
     window: 'volume-window',
     query: {granularity: 'DAY'},
-    groupBy: 'source',
+    groupBy: {dimension: 'source', keyField: 'sourceId'},
     requestsPerMinute: 60,
     transform: flattenVolumeSeries,
+  },
+  {
+    // The same endpoint and limiter (60/min, keyed by the path), grouped by event name instead.
+    name: 'events_volume_by_event_daily',
+    path: '/events/volume',
+    recordsKey: 'result',
+    keyProperties: ['eventName', 'timestamp'],
+    replicationKey: 'timestamp',
+    window: 'volume-window',
+    query: {granularity: 'DAY'},
+    groupBy: {dimension: 'eventName', keyField: 'eventName'},
+    requestsPerMinute: 60,
+    transform: flattenVolumeByEvent,
   },
   child(
     'source_connected_destinations',
@@ -413,6 +428,22 @@ function flattenVolumeSeries(item: JsonValue): JsonObject[] {
   };
   return item.series.filter(isObject).map((point) => ({
     ...series,
+    timestamp: point.time ?? null,
+    count: point.count ?? null,
+    total: item.total ?? null,
+  }));
+}
+
+/**
+ * `/events/volume?groupBy=eventName`: one series per event name, each datapoint a record. A series
+ * without a name (the API ignored `groupBy`) is the workspace-wide one, kept under WORKSPACE_WIDE.
+ */
+function flattenVolumeByEvent(item: JsonValue): JsonObject[] {
+  if (!isObject(item) || !Array.isArray(item.series)) return [];
+  const name = typeof item.eventName === 'string' && item.eventName !== '' ? item.eventName : WORKSPACE_WIDE;
+  return item.series.filter(isObject).map((point) => ({
+    eventName: name,
+    eventType: item.eventType ?? null,
     timestamp: point.time ?? null,
     count: point.count ?? null,
     total: item.total ?? null,

@@ -76,7 +76,7 @@ function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): It
       const day = Math.floor(start / DAY_MS) * DAY_MS;
       const query = {
         ...def.query,
-        ...(def.groupBy ? {groupBy: def.groupBy} : {}),
+        ...(def.groupBy ? {groupBy: def.groupBy.dimension} : {}),
         startTime: new Date(day).toISOString(),
         endTime: new Date(window.signpost - VOLUME_LAG_MS).toISOString(),
       };

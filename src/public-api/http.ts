@@ -145,7 +145,13 @@ export function createHttp(options: HttpOptions): Http {
     } catch (error) {
       if (error instanceof RetriableFailure && error.status === 429) {
         stats.rateLimited += 1;
-        if (error.waitMs !== undefined) budget.exhaust(now() + error.waitMs);
+        if (error.waitMs !== undefined) {
+          budget.exhaust(now() + error.waitMs);
+          // A 429 does not say whose window refused it: the endpoint's own, or the workspace's
+          // that every stream shares. The tap paces an endpoint below its own limit, so the shared
+          // one is the likelier; waiting on both costs a pause, guessing wrong costs a 429 per stream.
+          if (budget !== shared) shared.exhaust(now() + error.waitMs);
+        }
       }
       throw error;
     }

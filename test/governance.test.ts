@@ -64,7 +64,7 @@ describe('governance streams (nock)', () => {
     const rows = records(result, 'source_schema_settings');
     expect(rows).to.have.length(1);
     expect(rows[0]?.sourceId).to.equal(SOURCE.id);
-    expect(((rows[0] ?? {}).track as Record<string, unknown>).commonEventOnViolations).to.equal(
+    expect((rows[0]?.track as Record<string, unknown> | undefined)?.commonEventOnViolations).to.equal(
       'OMIT_PROPERTIES',
     );
   });
@@ -86,7 +86,7 @@ describe('governance streams (nock)', () => {
     expect(rows).to.have.length(3);
     expect(rows[0]?.schedules).to.have.length(1);
     // size.count is a number in the contract: a fraction-looking 1234.0 stays a number.
-    expect(((rows[0] ?? {}).size as Record<string, unknown>).count).to.equal(1234);
+    expect((rows[0]?.size as Record<string, unknown> | undefined)?.count).to.equal(1234);
   });
 
   it('reads computed_traits per space with the v1alpha media type', async () => {
@@ -187,7 +187,7 @@ describe('destination_delivery_metrics (nock)', () => {
       [DESTINATION.id, SOURCE.id, '2026-11-25T00:00:00.000Z', '2026-11-26T00:00:00.000Z', 'DAY'],
     ]);
     // `number` in the contract: fractions stay fractions.
-    expect((rows[1]?.metrics as {total: number}[])[0]?.total).to.equal(20.5);
+    expect(((rows[1] ?? {}).metrics as {total: number}[])[0]?.total).to.equal(20.5);
     const last = states(result).at(-1) as {bookmarks: Record<string, Record<string, unknown>>};
     expect(last.bookmarks.destination_delivery_metrics?.replication_key_value).to.equal(
       '2026-11-25T00:00:00.000Z',

@@ -187,7 +187,7 @@ describe('destination_delivery_metrics (nock)', () => {
       [DESTINATION.id, SOURCE.id, '2026-11-25T00:00:00.000Z', '2026-11-26T00:00:00.000Z', 'DAY'],
     ]);
     // `number` in the contract: fractions stay fractions.
-    expect(((rows[1] ?? {}).metrics as {total: number}[])[0]?.total).to.equal(20.5);
+    expect((rows[1]?.metrics as {total: number}[] | undefined)?.[0]?.total).to.equal(20.5);
     const last = states(result).at(-1) as {bookmarks: Record<string, Record<string, unknown>>};
     expect(last.bookmarks.destination_delivery_metrics?.replication_key_value).to.equal(
       '2026-11-25T00:00:00.000Z',

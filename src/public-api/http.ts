@@ -10,10 +10,13 @@ import {createRateBudget, type HeaderReader, type RateBudget} from './rate-budge
 
 export type Query = Readonly<Record<string, string>>;
 
+/** The media type version a request asks for: `application/vnd.segment.<version>+json`. */
+export type MediaVersion = 'v1' | 'v1beta' | 'v1alpha';
+
 export interface RequestOptions {
   /** The stream asking; named in errors, logs and metrics. */
   readonly stream: string;
-  readonly accept?: 'v1' | 'v1alpha';
+  readonly accept?: MediaVersion;
   /** Requests per minute of this endpoint's own documented limit, if any. */
   readonly requestsPerMinute?: number;
   /**
@@ -60,7 +63,11 @@ export interface HttpOptions {
   now?: () => number;
 }
 
-const MEDIA_TYPES = {v1: 'application/vnd.segment.v1+json', v1alpha: 'application/vnd.segment.v1alpha+json'};
+const MEDIA_TYPES: Readonly<Record<MediaVersion, string>> = {
+  v1: 'application/vnd.segment.v1+json',
+  v1beta: 'application/vnd.segment.v1beta+json',
+  v1alpha: 'application/vnd.segment.v1alpha+json',
+};
 
 export function createHttp(options: HttpOptions): Http {
   const fetchImpl = options.fetch ?? (nodeFetch as unknown as FetchLike);

@@ -237,16 +237,7 @@ async function* readFile(
       problems.report('invalid_record', `${file.key}:${line}`, `does not fit ${run.def.name}: ${what}`);
       return;
     }
-    for (const record of shaped) {
-      batch.push({
-        type: 'RECORD',
-        stream: run.def.name,
-        record: run.output(record),
-        timeExtracted,
-        ...run.version,
-      });
-      run.records += 1;
-    }
+    for (const record of shaped) batch.push(recordMessage(run, record, timeExtracted));
   };
   let result = await lines.next();
   while (!result.done) {
@@ -355,6 +346,12 @@ function report(problems: Problems, problem: string, where: string): void {
   else problems.report('not_object', where, 'not a JSON object; skipped');
 }
 
+/** A shaped record as the RECORD event of its stream, counted on the run. */
+function recordMessage(run: StreamRun, record: JsonObject, timeExtracted: string): EngineEvent {
+  run.records += 1;
+  return {type: 'RECORD', stream: run.def.name, record: run.output(record), timeExtracted, ...run.version};
+}
+
 async function* emitUsers(
   users: ReturnType<typeof createUserMerger>,
   files: readonly ArchiveFile[],
@@ -365,16 +362,7 @@ async function* emitUsers(
   const timeExtracted = iso(ctx.now());
   let batch: EngineEvent[] = [];
   for (const row of users.rows()) {
-    for (const record of run.shape(row)) {
-      batch.push({
-        type: 'RECORD',
-        stream: run.def.name,
-        record: run.output(record),
-        timeExtracted,
-        ...run.version,
-      });
-      run.records += 1;
-    }
+    for (const record of run.shape(row)) batch.push(recordMessage(run, record, timeExtracted));
     if (batch.length >= BATCH) {
       yield batch;
       batch = [];

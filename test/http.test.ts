@@ -340,9 +340,11 @@ describe('http', () => {
       await client.getJson(`/tracking-plans/${id}/rules`, {}, RULES_AT_600);
     }
     scope.done();
-    // 600/min = one request per 100 ms on the endpoint, whichever tracking plan it is for.
+    // 600/min = one request per 100 ms on the endpoint, whichever tracking plan it is for. The
+    // bound leaves room for timer jitter (measured 86-89 ms on a busy machine); a limiter per
+    // parent id sends them ~15 ms apart.
     const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
-    for (const gap of gaps) expect(gap).to.be.at.least(90);
+    for (const gap of gaps) expect(gap).to.be.at.least(60);
   });
 
   it('a 429 on an endpoint with its own limit also holds back the other endpoints until the wait is over', async () => {

@@ -1,8 +1,19 @@
 // The HTTP layer against exact nock sequences: retries, rate limits, timeouts, error classification, secrecy.
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {setFlagsFromString} from 'node:v8';
+import {runInNewContext} from 'node:vm';
 import {expect} from 'chai';
 import nock from 'nock';
 import {createHttp, type HttpOptions} from '../src/public-api/http.js';
+import {sleep} from '../src/shared/time.js';
 import {API, memoryLogger, TOKEN} from './helpers.js';
+
+/** A full garbage collection now (the flag exposes gc() to new contexts only). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 const OK = {data: {sources: [], pagination: {current: 'MA=='}}};
 
@@ -193,16 +204,46 @@ describe('http', () => {
       .and.include('gateway timeout');
   });
 
-  it('retries a dropped connection', async () => {
+  it('retries a dropped connection at once, not after request_timeout', async () => {
+    // An Error with a code, as Node raises it: nock 14 cannot deliver a plain object as a socket
+    // error (the request then stalls), and a stall would only be ended by the timeout.
+    const reset = Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'});
     const scope = nock(API)
       .get('/sources')
       .query(true)
-      .replyWithError({code: 'ECONNRESET', message: 'socket hang up'})
+      .replyWithError(reset)
       .get('/sources')
       .query(true)
       .reply(200, OK);
-    await http().get();
+    const {log, get} = http({timeoutMs: 10_000});
+    await get();
     scope.done();
+    const warnings = log.lines.filter((l) => l.startsWith('WARNING'));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0])
+      .to.include('network error ECONNRESET')
+      .and.include('socket hang up')
+      .and.include('retry 1/3');
+  });
+
+  it('a stalled response still times out when a garbage collection runs during the wait', async () => {
+    // Node 20 can collect the timeout of AbortSignal.any([AbortSignal.timeout()]) mid-wait (nodejs/node#57736),
+    // and then a request to a server that never answers waits forever: the full suite hung on this.
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const {port} = server.address() as AddressInfo;
+    try {
+      const {get} = http({baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 300, maxRetries: 0});
+      const outcome = get().catch((e: Error) => e);
+      await sleep(50);
+      collectGarbage();
+      const error = await Promise.race([outcome, sleep(5000).then(() => 'still waiting after 5 s')]);
+      expect(error).to.have.property('name', 'NetworkError');
+      expect((error as Error).message).to.include('no complete response within 0.3 s');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('D4: a request that never gets a response fails with a NetworkError keeping reason and cause, "after 1 attempt"', async () => {

@@ -1,6 +1,7 @@
 // The one HTTP layer: auth, region host, pacing (Bottleneck + server headers), timeouts, retries, error classification.
 import Bottleneck from 'bottleneck';
 import nodeFetch from 'node-fetch';
+import {deadline} from '../shared/deadline.js';
 import {HttpError, NetworkError} from '../shared/errors.js';
 import type {JsonObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
@@ -41,6 +42,8 @@ export interface Http {
 }
 
 type FetchResponse = {status: number; ok: boolean; headers: HeaderReader; text(): Promise<string>};
+/** A response with its whole body read. */
+type Answer = {response: FetchResponse; text: string};
 export type FetchLike = (
   url: string,
   init: {headers: Record<string, string>; signal: AbortSignal},
@@ -97,18 +100,28 @@ export function createHttp(options: HttpOptions): Http {
     }
   }
 
-  /** One paced request: the shared pacer, and the endpoint's own limiter when it has one. */
-  function send(url: string, key: string, request: RequestOptions): Promise<FetchResponse> {
-    const fetchOnce = (): Promise<FetchResponse> =>
-      fetchImpl(url, {
-        headers: {
-          Authorization: `Bearer ${options.token}`,
-          Accept: MEDIA_TYPES[request.accept ?? 'v1'],
-          'User-Agent': options.userAgent,
-        },
-        signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(signal ? [signal] : [])]),
-      });
-    const paced = (): Promise<FetchResponse> => pacer.schedule(fetchOnce);
+  /**
+   * One paced request and its body: the shared pacer, and the endpoint's own limiter when it has
+   * one. request_timeout covers both the response and its body.
+   */
+  function send(url: string, key: string, request: RequestOptions): Promise<Answer> {
+    const fetchOnce = async (): Promise<Answer> => {
+      const timeout = deadline(options.timeoutMs, signal);
+      try {
+        const response = await fetchImpl(url, {
+          headers: {
+            Authorization: `Bearer ${options.token}`,
+            Accept: MEDIA_TYPES[request.accept ?? 'v1'],
+            'User-Agent': options.userAgent,
+          },
+          signal: timeout.signal,
+        });
+        return {response, text: await response.text()};
+      } finally {
+        timeout.clear();
+      }
+    };
+    const paced = (): Promise<Answer> => pacer.schedule(fetchOnce);
     return request.requestsPerMinute ? limiterFor(key, request.requestsPerMinute).schedule(paced) : paced();
   }
 
@@ -128,8 +141,7 @@ export function createHttp(options: HttpOptions): Http {
     let response: FetchResponse;
     let text: string;
     try {
-      response = await send(url, key, request);
-      text = await response.text();
+      ({response, text} = await send(url, key, request));
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       timer(request.stream, started, 0, 'failed');

@@ -6,6 +6,7 @@ import {HttpError, NetworkError} from '../shared/errors.js';
 import type {JsonObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
 import {sleep} from '../shared/time.js';
+import {type Allowance, createAllowance} from './allowance.js';
 import {classify, NetworkFailure, networkReason, RetriableFailure} from './http-errors.js';
 import {createRateBudget, type HeaderReader, type RateBudget} from './rate-budget.js';
 
@@ -64,6 +65,8 @@ export interface HttpOptions {
   fetch?: FetchLike;
   random?: () => number;
   now?: () => number;
+  /** How long the "minute" of an endpoint's own per-minute limit lasts: 60 000 ms; tests shorten it. */
+  minuteMs?: number;
 }
 
 const MEDIA_TYPES: Readonly<Record<MediaVersion, string>> = {
@@ -78,17 +81,18 @@ export function createHttp(options: HttpOptions): Http {
   const now = options.now ?? Date.now;
   const {log, signal} = options;
   const pacer = new Bottleneck({minTime: Math.ceil(60_000 / options.requestsPerMinute)});
-  const endpointLimiters = new Map<string, Bottleneck>();
+  const endpointLimits = new Map<string, Allowance>();
   const budgets = new Map<string, RateBudget>();
   const stats: HttpStats = {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};
 
-  const limiterFor = (key: string, perMinute: number): Bottleneck =>
-    getOrCreate(endpointLimiters, key, () => new Bottleneck({minTime: Math.ceil(60_000 / perMinute)}));
   const budgetFor = (key: string): RateBudget => getOrCreate(budgets, key, () => createRateBudget());
   const wait = async (ms: number): Promise<void> => {
     stats.waitedMs += ms;
     await sleep(ms, signal);
   };
+
+  const allowanceFor = (key: string, perMinute: number): Allowance =>
+    getOrCreate(endpointLimits, key, () => createAllowance(perMinute, options.minuteMs ?? 60_000, wait));
 
   /** Waits until neither the workspace window nor the endpoint's own window is spent. */
   async function waitForBudget(shared: RateBudget, budget: RateBudget, stream: string): Promise<void> {
@@ -101,8 +105,8 @@ export function createHttp(options: HttpOptions): Http {
   }
 
   /**
-   * One paced request and its body: the shared pacer, and the endpoint's own limiter when it has
-   * one. request_timeout covers both the response and its body.
+   * One paced request and its body: the shared pacer, and the endpoint's own allowance when it
+   * has one. request_timeout covers both the response and its body.
    */
   function send(url: string, key: string, request: RequestOptions): Promise<Answer> {
     const fetchOnce = async (): Promise<Answer> => {
@@ -122,7 +126,7 @@ export function createHttp(options: HttpOptions): Http {
       }
     };
     const paced = (): Promise<Answer> => pacer.schedule(fetchOnce);
-    return request.requestsPerMinute ? limiterFor(key, request.requestsPerMinute).schedule(paced) : paced();
+    return request.requestsPerMinute ? allowanceFor(key, request.requestsPerMinute).schedule(paced) : paced();
   }
 
   async function attempt(url: string, path: string, request: RequestOptions): Promise<JsonObject> {

@@ -391,3 +391,93 @@ describe('events_volume_by_event_daily (nock)', () => {
     expect(log.lines.join('\n')).to.include('kept under eventName "(workspace)"');
   });
 });
+
+describe('warehouse_syncs (nock)', () => {
+  afterEach(() => nock.cleanAll());
+  const NOW = Date.parse('2026-11-26T12:00:00Z');
+  const WAREHOUSE = {id: 'wh_7Hq2LmNpRs4TvXyZ1aBcDe', enabled: true};
+  const oneWarehouse = () =>
+    nock(API)
+      .get('/warehouses')
+      .query(true)
+      .reply(200, {data: {warehouses: [WAREHOUSE], pagination: {current: 'MA==', totalEntries: 1}}});
+  const report = (start: string) => ({
+    sourceId: SOURCE.id,
+    start,
+    end: start.replace('T00', 'T01'),
+    status: 'SUCCESS',
+    duration: 3600,
+    humanDuration: '1h',
+    count: 12.5,
+    notices: [],
+  });
+  const page = (starts: string[], next?: string) => ({
+    data: {reports: starts.map(report), pagination: {current: 'MA==', ...(next ? {next} : {})}},
+  });
+  const syncsPath = `/warehouses/${WAREHOUSE.id}/syncs`;
+
+  it('reads 200 a page whatever page_size says, and stops at the first newest-first page that reaches behind the 30 days', async () => {
+    const parent = oneWarehouse();
+    const scope = nock(API)
+      .get(syncsPath)
+      .query({'pagination.count': '200'})
+      .reply(200, page(['2026-11-25T00:00:00Z', '2026-11-01T00:00:00Z', '2026-10-20T00:00:00Z'], 'Mg=='));
+    const result = await runSync({
+      selections: selections('warehouse_syncs'),
+      config: testConfig({page_size: 7}),
+      now: NOW,
+    });
+    parent.done();
+    // The page has a next, but it is older still: no second request.
+    scope.done();
+    checkOrdering(result.messages);
+    const rows = records(result, 'warehouse_syncs');
+    expect(rows.map((r) => [r.warehouseId, r.sourceId, r.start])).to.deep.equal([
+      [WAREHOUSE.id, SOURCE.id, '2026-11-25T00:00:00Z'],
+      [WAREHOUSE.id, SOURCE.id, '2026-11-01T00:00:00Z'],
+    ]);
+    expect(rows[0]?.count).to.equal(12.5);
+    const last = states(result).at(-1) as {bookmarks: Record<string, Record<string, unknown>>};
+    expect(last.bookmarks.warehouse_syncs?.replication_key_value).to.equal('2026-11-25T00:00:00.000Z');
+  });
+
+  it('from a bookmark emits only the syncs that started at or after it', async () => {
+    const parent = oneWarehouse();
+    const scope = nock(API)
+      .get(syncsPath)
+      .query(true)
+      .reply(200, page(['2026-11-26T00:00:00Z', '2026-11-25T00:00:00Z', '2026-11-24T00:00:00Z'], 'Mg=='));
+    const result = await runSync({
+      selections: selections('warehouse_syncs'),
+      state: {
+        currently_syncing: null,
+        bookmarks: {warehouse_syncs: {replication_key_value: '2026-11-25T00:00:00.000Z'}},
+      },
+      now: NOW,
+    });
+    parent.done();
+    scope.done();
+    expect(records(result, 'warehouse_syncs').map((r) => r.start)).to.deep.equal([
+      '2026-11-26T00:00:00Z',
+      '2026-11-25T00:00:00Z',
+    ]);
+  });
+
+  it('keeps paging when a page is not newest first: its order says nothing about the next page', async () => {
+    const parent = oneWarehouse();
+    const scope = nock(API)
+      .get(syncsPath)
+      .query({'pagination.count': '200'})
+      .reply(200, page(['2026-10-01T00:00:00Z', '2026-11-20T00:00:00Z'], 'Mg=='))
+      .get(syncsPath)
+      .query({'pagination.count': '200', 'pagination.cursor': 'Mg=='})
+      .reply(200, page(['2026-11-21T00:00:00Z']));
+    const result = await runSync({selections: selections('warehouse_syncs'), now: NOW});
+    parent.done();
+    scope.done();
+    expect(records(result, 'warehouse_syncs').map((r) => r.start)).to.deep.equal([
+      '2026-11-20T00:00:00Z',
+      '2026-11-21T00:00:00Z',
+    ]);
+  });
+});

@@ -22,6 +22,7 @@ import {
 } from './types.js';
 import {usageListing} from './usage.js';
 import {volumeListing} from './volume.js';
+import {warehouseSyncs} from './warehouse-syncs.js';
 
 interface Context {
   ws: Workspace;
@@ -172,6 +173,7 @@ const TABLE: [string, Route['resolve'], (true | 'beta' | 'beta-only')?][] = [
     '/warehouses/{id}/connected-sources',
     child('warehouses', 'sources', (ws, w) => progression(col(ws, 'sources'), (M - (w % M)) % M, M)),
   ],
+  ['/warehouses/{id}/syncs', child('warehouses', 'reports', warehouseSyncs)],
   ['/catalog/sources', list('sourcesCatalog', 'sourcesCatalog')],
   ['/catalog/destinations', list('destinationsCatalog', 'destinationsCatalog')],
   ['/catalog/warehouses', list('warehousesCatalog', 'warehousesCatalog')],

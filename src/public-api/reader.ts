@@ -58,7 +58,9 @@ export async function* readStream(
   const toFull = createDetailReader(def, ctx, {log: ctx.log, strict: ctx.config.strict_streams});
   for (const [index, slice] of slices.entries()) {
     for await (const body of slicePages(def, ctx, path, slice.query)) {
-      const listed = await toFull(envelopeItems(body, def, path));
+      const whole = await toFull(envelopeItems(body, def, path));
+      const recent = slice.since === undefined ? undefined : newestFirstSince(whole, def, slice.since);
+      const listed = recent?.items ?? whole;
       const stamp = {...fromParent, ...slice.stamp};
       // The parent's fields fill what the item lacks; a window's bounds are the request's, always.
       const items =
@@ -71,12 +73,32 @@ export async function* readStream(
       newest = Math.max(newest, page.newest);
       const batch = alsoFrom ? [...page.batch, ...alsoFrom(items)] : page.batch;
       if (batch.length > 0) yield batch;
+      if (recent?.reachedBack) break;
     }
     if (slices.length > 1 && !def.parent) run.progress = {done: index + 1, total: slices.length};
     if (slice.checkpoint) yield advance();
   }
   yield advance();
   return newest;
+}
+
+/**
+ * A newest-first page: its items at or after `since`, and whether it reaches behind `since` (the
+ * following pages are older still). A page that is not in descending order says nothing about the
+ * next one: paging then goes on.
+ */
+function newestFirstSince(
+  items: readonly JsonValue[],
+  def: StreamDef,
+  since: number,
+): {items: JsonValue[]; reachedBack: boolean} {
+  const key = def.replicationKey as string;
+  const times = items.map((item) => (isObject(item) ? parseInstant(String(item[key] ?? '')) : undefined));
+  const descending = times.every((t, i) => t !== undefined && (i === 0 || t <= (times[i - 1] as number)));
+  return {
+    items: items.filter((_, i) => (times[i] ?? Number.POSITIVE_INFINITY) >= since),
+    reachedBack: descending && times.length > 0 && (times.at(-1) as number) < since,
+  };
 }
 
 /** A child's slices: its windows from the bookmark when it has any, else one listing. */
@@ -205,7 +227,7 @@ export function slicePages(
 export function pageOptions(def: StreamDef, api: ApiAccess): PageOptions {
   return {
     stream: def.name,
-    pageSize: api.config.page_size,
+    pageSize: Math.max(api.config.page_size, def.minPageSize ?? 0),
     form: api.dialect.pagination,
     paginated: def.paginated !== false,
     ...(def.accept ? {accept: def.accept} : {}),

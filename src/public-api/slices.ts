@@ -12,6 +12,11 @@ export interface Slice {
   readonly checkpoint: boolean;
   /** Fields every record of this slice carries (a day window's bounds: the response does not say). */
   readonly stamp?: JsonObject;
+  /**
+   * A newest-first listing without a time filter: records whose replication value is older than
+   * this (ms) are dropped, and paging stops after the first page that reaches behind it.
+   */
+  readonly since?: number;
 }
 
 const AUDIT_RETENTION_MS = 90 * DAY_MS;
@@ -25,6 +30,7 @@ const VOLUME_LAG_MS = 60_000;
  * so the bookmark only moves when the window is done. Event volume: whole days from the start's day.
  * Day windows: one slice per completed UTC day from the start's day (re-read) through yesterday,
  * never further back than the endpoint's look-back; a series window: those days in one slice.
+ * Newest first: one listing, read back to the start but never beyond the look-back.
  * `extra` is added to every query (parent fields).
  */
 export function planSlices(
@@ -71,6 +77,16 @@ export function planSlices(
       if (first === undefined) return [];
       const window = {startTime: iso(first), endTime: iso(startOfUtcDay(signpost))};
       return [{query: {...base, ...window}, checkpoint: true}];
+    }
+    case 'newest-first': {
+      const oldest = signpost - (def.lookbackDays ?? 1) * DAY_MS;
+      if (start !== undefined && start < oldest) {
+        log.warn(
+          `stream ${def.name}: start ${iso(start)} is older than the ${def.lookbackDays} days a run reads back; ` +
+            `records before ${iso(oldest)} are not read`,
+        );
+      }
+      return [{query: base, checkpoint: false, since: Math.max(start ?? oldest, oldest)}];
     }
     case 'volume-window': {
       const from = startOfUtcDay(start ?? signpost);

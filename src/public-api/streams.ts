@@ -5,7 +5,13 @@ import {WORKSPACE_WIDE} from './group-by.js';
 import type {MediaVersion} from './http.js';
 
 /** How an incremental stream turns its bookmark into requests (see windows.ts). */
-export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window' | 'day-window' | 'series-window';
+export type WindowKind =
+  | 'usage-month'
+  | 'audit-window'
+  | 'volume-window'
+  | 'day-window'
+  | 'series-window'
+  | 'newest-first';
 
 export interface ParentLink {
   /** The parent stream whose records feed this child. */
@@ -32,6 +38,8 @@ export interface StreamDef extends StreamSpec {
    * `day-window` (one request per day) and `series-window` (one request for every day, answered as
    * a daily series): how many days back the endpoint still answers (its start may be at most this
    * far behind the clock). Older days cannot be read; a bookmark older than that gets a warning.
+   * `newest-first` (a listing without a time filter, newest first): how far back a run reads at
+   * most, so that a first sync of a long history stays a few pages.
    */
   readonly lookbackDays?: number;
   /** Media type version; alpha-only (and beta-only) endpoints refuse the stable one. */
@@ -62,8 +70,16 @@ export interface StreamDef extends StreamSpec {
   readonly slicedBy?: {readonly param: string; readonly values: readonly string[]};
   /** The plan feature or token scope a 403 most likely means is missing. */
   readonly feature?: string;
-  /** The endpoint's own documented limit, enforced by its own limiter on top of the shared one. */
+  /**
+   * The endpoint's own documented limit per minute, on top of the shared pacing: up to that many at
+   * once, never more in any minute (allowance.ts), shared by every parent id of the path.
+   */
   readonly requestsPerMinute?: number;
+  /**
+   * The smallest page this endpoint is read with, whatever `page_size` says: where requests are
+   * scarce (2 per minute), every one should bring all it can.
+   */
+  readonly minPageSize?: number;
   /** Fields that Segment sends as bigint strings and the tap emits as integers. */
   readonly integerFields?: readonly string[];
   /**
@@ -215,7 +231,7 @@ export const streams: readonly StreamDef[] = [
     transform: flattenVolumeSeries,
   },
   {
-    // The same endpoint and limiter (60/min, keyed by the path), grouped by event name instead.
+    // The same endpoint and allowance (60/min, keyed by the path), grouped by event name instead.
     name: 'events_volume_by_event_daily',
     path: '/events/volume',
     recordsKey: 'result',
@@ -354,6 +370,18 @@ export const streams: readonly StreamDef[] = [
     accept: 'v1alpha',
     feature: 'Computed Trait (Engage)',
     requestsPerMinute: 25,
+  },
+  {
+    // SyncV1 has no id: a load is one source's sync that started at one time. The endpoint takes no
+    // time filter and lists the latest syncs first: the tap stops at the first page that reaches
+    // behind the bookmark. 2 requests per minute, so a workspace of 2 warehouses costs no wait.
+    ...child('warehouse_syncs', 'warehouses', '/warehouses/{warehouseId}/syncs', 'reports', 'warehouseId'),
+    keyProperties: ['warehouseId', 'sourceId', 'start'],
+    replicationKey: 'start',
+    window: 'newest-first',
+    lookbackDays: 30,
+    requestsPerMinute: 2,
+    minPageSize: 200,
   },
 ];
 

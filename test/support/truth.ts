@@ -32,6 +32,8 @@ export function expectedKeys(ws: Workspace, def: StreamDef, window: TruthWindow)
 function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): Item[] {
   const bookmark = window.bookmarks?.[def.name];
   const start = Math.max(window.start, bookmark ? Date.parse(bookmark) : 0);
+  // A newest-first listing is read back to the start, but never beyond its look-back.
+  const since = Math.max(start, window.signpost - (def.lookbackDays ?? 0) * DAY_MS);
   if (def.parent) {
     const parent = streams.find((s) => s.name === def.parent?.stream) as StreamDef;
     return (listAll(ws, parent.path) as Item[]).flatMap((p) => {
@@ -45,14 +47,20 @@ function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): It
           : def.window === 'series-window'
             ? seriesWindow(def, start, window.signpost)
             : [{}];
-      return windows.flatMap((w) =>
-        reshape(def, listAll(ws, path, {...def.query, ...fromParent, ...w}) as Item[]).map((r) => ({
-          ...fromParent,
-          ...r,
-          ...(def.window === 'day-window' ? {windowStart: w.startTime} : {}),
-          [def.parent?.field as string]: p.id,
-        })),
-      );
+      return windows
+        .flatMap((w) =>
+          reshape(def, listAll(ws, path, {...def.query, ...fromParent, ...w}) as Item[]).map((r) => ({
+            ...fromParent,
+            ...r,
+            ...(def.window === 'day-window' ? {windowStart: w.startTime} : {}),
+            [def.parent?.field as string]: p.id,
+          })),
+        )
+        .filter(
+          (r) =>
+            def.window !== 'newest-first' ||
+            Date.parse(String((r as Item)[def.replicationKey as string])) >= since,
+        );
     });
   }
   if (def.slicedBy) {

@@ -5,7 +5,7 @@ import singer from 'singer-node';
 import {type Config, parseConfig} from '../src/config/settings.js';
 import {sync} from '../src/engine/sync.js';
 import {httpOptionsFrom} from '../src/public-api/client.js';
-import {createHttp} from '../src/public-api/http.js';
+import {createHttp, type HttpOptions} from '../src/public-api/http.js';
 import {createPublicApiSource} from '../src/public-api/source.js';
 import {streams} from '../src/public-api/streams.js';
 import type {JsonObject, JsonValue} from '../src/shared/json.js';
@@ -66,10 +66,17 @@ export async function runSync(options: {
   log?: Logger & {lines: string[]};
   /** Return what the sync threw as `error`, with every message before it, instead of rejecting. */
   keepFailure?: boolean;
+  /** HTTP options the config cannot set (a shorter "minute" for the per-endpoint limits). */
+  http?: Partial<HttpOptions>;
 }): Promise<RunResult> {
   const config = options.config ?? testConfig();
   const log = options.log ?? memoryLogger();
-  const http = createHttp({...httpOptionsFrom(config, log), userAgent: 'tap-segment/test', timeoutMs: 2000});
+  const http = createHttp({
+    ...httpOptionsFrom(config, log),
+    userAgent: 'tap-segment/test',
+    timeoutMs: 2000,
+    ...options.http,
+  });
   const messages: SingerMessage[] = [];
   const lines: string[] = [];
   const now = options.now;

@@ -1,8 +1,19 @@
 // The HTTP layer against exact nock sequences: retries, rate limits, timeouts, error classification, secrecy.
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {setFlagsFromString} from 'node:v8';
+import {runInNewContext} from 'node:vm';
 import {expect} from 'chai';
 import nock from 'nock';
 import {createHttp, type HttpOptions} from '../src/public-api/http.js';
+import {sleep} from '../src/shared/time.js';
 import {API, memoryLogger, TOKEN} from './helpers.js';
+
+/** A full garbage collection now (the flag exposes gc() to new contexts only). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 const OK = {data: {sources: [], pagination: {current: 'MA=='}}};
 
@@ -23,7 +34,14 @@ function http(overrides: Partial<HttpOptions> = {}) {
   return {client, log, get: () => client.getJson('/sources', {'pagination.count': '2'}, {stream: 'sources'})};
 }
 
-/** One endpoint template with its own limit (600/min = 100 ms apart), whichever parent id is filled in. */
+/** An endpoint template with its own limit (2 per minute), whichever parent id is filled in. */
+const WAREHOUSE_SYNCS_AT_2 = {
+  stream: 'warehouse_syncs',
+  requestsPerMinute: 2,
+  limitKey: '/warehouses/{warehouseId}/syncs',
+};
+
+/** One endpoint template with its own limit (600/min), whichever parent id is filled in. */
 const RULES_AT_600 = {
   stream: 'tracking_plan_rules',
   requestsPerMinute: 600,
@@ -193,16 +211,46 @@ describe('http', () => {
       .and.include('gateway timeout');
   });
 
-  it('retries a dropped connection', async () => {
+  it('retries a dropped connection at once, not after request_timeout', async () => {
+    // An Error with a code, as Node raises it: nock 14 cannot deliver a plain object as a socket
+    // error (the request then stalls), and a stall would only be ended by the timeout.
+    const reset = Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'});
     const scope = nock(API)
       .get('/sources')
       .query(true)
-      .replyWithError({code: 'ECONNRESET', message: 'socket hang up'})
+      .replyWithError(reset)
       .get('/sources')
       .query(true)
       .reply(200, OK);
-    await http().get();
+    const {log, get} = http({timeoutMs: 10_000});
+    await get();
     scope.done();
+    const warnings = log.lines.filter((l) => l.startsWith('WARNING'));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0])
+      .to.include('network error ECONNRESET')
+      .and.include('socket hang up')
+      .and.include('retry 1/3');
+  });
+
+  it('a stalled response still times out when a garbage collection runs during the wait', async () => {
+    // Node 20 can collect the timeout of AbortSignal.any([AbortSignal.timeout()]) mid-wait (nodejs/node#57736),
+    // and then a request to a server that never answers waits forever: the full suite hung on this.
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const {port} = server.address() as AddressInfo;
+    try {
+      const {get} = http({baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 300, maxRetries: 0});
+      const outcome = get().catch((e: Error) => e);
+      await sleep(50);
+      collectGarbage();
+      const error = await Promise.race([outcome, sleep(5000).then(() => 'still waiting after 5 s')]);
+      expect(error).to.have.property('name', 'NetworkError');
+      expect((error as Error).message).to.include('no complete response within 0.3 s');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('D4: a request that never gets a response fails with a NetworkError keeping reason and cause, "after 1 attempt"', async () => {
@@ -315,36 +363,44 @@ describe('http', () => {
     expect(Date.now() - started).to.be.below(1000);
   });
 
-  it('paces an endpoint with its own documented limit separately', async () => {
-    const scope = nock(API).get('/events/volume').query(true).times(2).reply(200, OK);
-    const {client} = http();
-    const started = Date.now();
-    for (let i = 0; i < 2; i++)
-      await client.getJson('/events/volume', {}, {stream: 'v', requestsPerMinute: 600});
+  it('lets an endpoint with its own limit burst up to it, then holds the next until the oldest leaves the minute', async () => {
+    const at: number[] = [];
+    const scope = nock(API)
+      .get('/warehouses/wh_a/syncs')
+      .times(3)
+      .reply(() => {
+        at.push(Date.now());
+        return [200, OK];
+      });
+    // A "minute" of 400 ms: 2 per minute lets two go at once and the third 400 ms after the first.
+    const {client, log} = http({minuteMs: 400});
+    await Promise.all(
+      [1, 2, 3].map(() => client.getJson('/warehouses/wh_a/syncs', {}, {stream: 'w', requestsPerMinute: 2})),
+    );
     scope.done();
-    // 600/min = one request per 100 ms on that endpoint.
-    expect(Date.now() - started).to.be.at.least(90);
+    const [first, second, third] = at as [number, number, number];
+    expect(second - first).to.be.below(200);
+    expect(third - first).to.be.at.least(380);
+    expect(client.stats().waitedMs).to.be.within(200, 400);
+    expect(log.lines.filter((l) => l.startsWith('WARNING'))).to.deep.equal([]);
   });
 
-  it('D2: requests for different parent ids of one endpoint template share its limiter', async () => {
+  it('D2: requests for different parent ids of one endpoint template share its allowance', async () => {
     const at: number[] = [];
     const scope = nock(API);
-    for (const id of ['tp_a', 'tp_b', 'tp_c']) {
-      scope.get(`/tracking-plans/${id}/rules`).reply(() => {
+    for (const id of ['wh_a', 'wh_b', 'wh_c']) {
+      scope.get(`/warehouses/${id}/syncs`).reply(() => {
         at.push(Date.now());
         return [200, OK];
       });
     }
-    const {client} = http();
-    for (const id of ['tp_a', 'tp_b', 'tp_c']) {
-      await client.getJson(`/tracking-plans/${id}/rules`, {}, RULES_AT_600);
+    const {client} = http({minuteMs: 400});
+    for (const id of ['wh_a', 'wh_b', 'wh_c']) {
+      await client.getJson(`/warehouses/${id}/syncs`, {}, WAREHOUSE_SYNCS_AT_2);
     }
     scope.done();
-    // 600/min = one request per 100 ms on the endpoint, whichever tracking plan it is for. The
-    // bound leaves room for timer jitter (measured 86-89 ms on a busy machine); a limiter per
-    // parent id sends them ~15 ms apart.
-    const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
-    for (const gap of gaps) expect(gap).to.be.at.least(60);
+    // One allowance per template: an allowance per parent id would send all three at once.
+    expect((at[2] as number) - (at[0] as number)).to.be.at.least(380);
   });
 
   it('a 429 on an endpoint with its own limit also holds back the other endpoints until the wait is over', async () => {

@@ -313,24 +313,28 @@ describe('sync engine', () => {
     expect(states(result).at(-1)).to.deep.equal({bookmarks: {}, currently_syncing: null});
   });
 
-  it("D2: tracking_plan_rules requests for different tracking plans share the endpoint's 200/min limit", async () => {
+  it("D2: warehouse_syncs requests for different warehouses share the endpoint's 2/min allowance", async () => {
     const at: number[] = [];
-    const scope = nockPages('/tracking-plans', 'tracking_plans');
-    for (const id of PLAN_IDS) {
+    const ids = ['wh_a', 'wh_b', 'wh_c'];
+    const scope = nock(API)
+      .get('/warehouses')
+      .query(true)
+      .reply(200, {data: {warehouses: ids.map((id) => ({id})), pagination: {current: 'MA=='}}});
+    for (const id of ids) {
       scope
-        .get(`/tracking-plans/${id}/rules`)
-        .query({'pagination.count': '200'})
+        .get(`/warehouses/${id}/syncs`)
+        .query(true)
         .reply(() => {
           at.push(Date.now());
-          return [200, fixture('tracking_plan_rules.page2')];
+          return [200, {data: {reports: [], pagination: {current: 'MA=='}}}];
         });
     }
-    await runSync({selections: selections('tracking_plan_rules')});
+    // A "minute" of 400 ms: two warehouses at once, the third when the first leaves the minute.
+    await runSync({selections: selections('warehouse_syncs'), http: {minuteMs: 400}});
     scope.done();
-    // 200/min = one request per 300 ms on /tracking-plans/{trackingPlanId}/rules, across plans.
-    const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
-    expect(gaps).to.have.length(2);
-    for (const gap of gaps) expect(gap).to.be.at.least(250);
+    const [first, second, third] = at as [number, number, number];
+    expect(second - first).to.be.below(200);
+    expect(third - first).to.be.at.least(380);
   });
 
   it('resumes a child stream after the last completed parent', async () => {

@@ -57,9 +57,16 @@ export function admit(deps: GateDeps, region: Region, req: IncomingMessage, path
       body: errorBody('MethodNotAllowed', `${req.method} is not supported by the simulator`),
     };
   }
-  const contentType = negotiate(req.headers.accept, match.route.alpha);
+  const contentType = negotiate(req.headers.accept, match.route.stability);
   if (!contentType) {
-    const only = match.route.alpha ? 'This endpoint only supports application/vnd.segment.v1alpha+json' : '';
+    const only =
+      match.route.stability === 'alpha'
+        ? 'This endpoint only supports application/vnd.segment.v1alpha+json'
+        : match.route.stability === 'beta'
+          ? 'This endpoint only supports application/vnd.segment.v1beta+json and v1alpha+json'
+          : match.route.stability === 'beta-only'
+            ? 'This endpoint only supports application/vnd.segment.v1beta+json'
+            : '';
     return {status: 415, body: errorBody('UnsupportedMediaType', only || 'Unsupported Accept header')};
   }
   if (matches(switches.forbidden, path)) {

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     endpointLimits: {
       '/events/volume': {limit: 60, windowMs: 60_000},
       '/tracking-plans/{id}/rules': {limit: 200, windowMs: 60_000},
+      '/warehouses/{id}/syncs': {limit: 2, windowMs: 60_000},
     },
     faults: faultRate
       ? {rate: faultRate, kinds: (list(values['fault-kinds']) as FaultKind[] | undefined) ?? FAULT_KINDS}

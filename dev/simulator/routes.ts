@@ -1,9 +1,13 @@
 // The route table (GET only): path pattern → listing, then one shared step that builds the `data` body.
 
 import {auditListing} from './audit.js';
+import {deliveryMetrics} from './delivery.js';
 import {CONNECTION_MODULUS} from './entities.js';
 import {destinationFilters, functionById, subscriptions} from './extras.js';
+import {audiences, computedTraits, schemaSettings, sourceRegulations} from './governance.js';
+import type {Stability} from './media.js';
 import {FUNCTION_TYPES} from './names.js';
+import {overviewListing} from './overview.js';
 import {pageData} from './pagination.js';
 import {groupUsers} from './people.js';
 import {planSources, rules} from './protocols.js';
@@ -18,6 +22,7 @@ import {
 } from './types.js';
 import {usageListing} from './usage.js';
 import {volumeListing} from './volume.js';
+import {warehouseSyncs} from './warehouse-syncs.js';
 
 interface Context {
   ws: Workspace;
@@ -28,8 +33,8 @@ interface Context {
 
 export interface Route {
   pattern: string;
-  /** Alpha-only endpoints refuse the v1 and v1beta media types. */
-  alpha: boolean;
+  /** Alpha-only endpoints refuse the v1 and v1beta media types; beta ones refuse v1. */
+  stability: Stability;
   resolve(ctx: Context): Listing | ApiError;
 }
 
@@ -101,6 +106,27 @@ function functionDetail(ctx: Context): Listing | ApiError {
   return value === undefined ? notFound() : {kind: 'object', key: 'function', value};
 }
 
+/** GET /sources/{sourceId}/settings: one object, `data.settings`. */
+function sourceSettings(ctx: Context): Listing | ApiError {
+  const index = ctx.ws.indexOf('sources', ctx.id);
+  return index === undefined
+    ? notFound()
+    : {kind: 'object', key: 'settings', value: schemaSettings(ctx.ws, index)};
+}
+
+/** The 73.2.0 model of GET /regulations/sources/{sourceId} has no pagination output: one unpaged list. */
+function regulationsOfSource(ctx: Context): Listing | ApiError {
+  const index = ctx.ws.indexOf('sources', ctx.id);
+  if (index === undefined) return notFound();
+  return {kind: 'list', key: 'regulations', paged: false, collection: sourceRegulations(ctx.ws, index)};
+}
+
+function spaceAudiences(ctx: Context): Listing | ApiError {
+  const index = ctx.ws.indexOf('spaces', ctx.id);
+  const schedules = (ctx.query.get('include') ?? '').split(',').includes('schedules');
+  return index === undefined ? notFound() : listOf('audiences', audiences(ctx.ws, index, schedules));
+}
+
 const workspace = (ctx: Context): Listing => ({
   kind: 'object',
   key: 'workspace',
@@ -108,7 +134,10 @@ const workspace = (ctx: Context): Listing => ({
 });
 
 const M = CONNECTION_MODULUS;
-const TABLE: [string, Route['resolve'], boolean?][] = [
+const overview = (metric: string, egress: boolean) => (ctx: Context) =>
+  overviewListing(ctx.ws, metric, egress, ctx.query, ctx.now);
+
+const TABLE: [string, Route['resolve'], (true | 'beta' | 'beta-only')?][] = [
   ['/', workspace],
   ['/sources', list('sources', 'sources')],
   ['/sources/{id}', one('source', 'sources')],
@@ -122,9 +151,21 @@ const TABLE: [string, Route['resolve'], boolean?][] = [
     '/sources/{id}/connected-warehouses',
     child('sources', 'warehouses', (ws, s) => progression(col(ws, 'warehouses'), (M - (s % M)) % M, M)),
   ],
+  ['/sources/{id}/settings', sourceSettings],
   ['/destinations', list('destinations', 'destinations')],
   ['/destinations/{id}', one('destination', 'destinations')],
   ['/destinations/{id}/subscriptions', child('destinations', 'subscriptions', subscriptions), true],
+  [
+    '/destinations/{id}/delivery-metrics',
+    (ctx) => deliveryMetrics(ctx.ws, ctx.id, ctx.query, ctx.now),
+    'beta',
+  ],
+  ['/delivery-overview/successful-delivery', overview('successful-delivery', true), 'beta-only'],
+  ['/delivery-overview/failed-delivery', overview('failed-delivery', true), 'beta-only'],
+  ['/delivery-overview/filtered-at-destination', overview('filtered-at-destination', true), 'beta-only'],
+  ['/delivery-overview/successfully-received', overview('successfully-received', false), 'beta-only'],
+  ['/delivery-overview/failed-on-ingest', overview('failed-on-ingest', false), 'beta-only'],
+  ['/delivery-overview/filtered-at-source', overview('filtered-at-source', false), 'beta-only'],
   ['/destination/{id}/filters', child('destinations', 'filters', destinationFilters)],
   ['/warehouses', list('warehouses', 'warehouses')],
   ['/warehouses/{id}', one('warehouse', 'warehouses')],
@@ -132,6 +173,7 @@ const TABLE: [string, Route['resolve'], boolean?][] = [
     '/warehouses/{id}/connected-sources',
     child('warehouses', 'sources', (ws, w) => progression(col(ws, 'sources'), (M - (w % M)) % M, M)),
   ],
+  ['/warehouses/{id}/syncs', child('warehouses', 'reports', warehouseSyncs)],
   ['/catalog/sources', list('sourcesCatalog', 'sourcesCatalog')],
   ['/catalog/destinations', list('destinationsCatalog', 'destinationsCatalog')],
   ['/catalog/warehouses', list('warehousesCatalog', 'warehousesCatalog')],
@@ -148,6 +190,10 @@ const TABLE: [string, Route['resolve'], boolean?][] = [
   ['/labels', (ctx) => ({kind: 'list', key: 'labels', paged: false, collection: col(ctx.ws, 'labels')})],
   ['/audit-events', (ctx) => auditListing(ctx.ws, ctx.query, ctx.now)],
   ['/spaces', list('spaces', 'spaces'), true],
+  ['/spaces/{id}/audiences', spaceAudiences, true],
+  ['/spaces/{id}/computed-traits', child('spaces', 'computedTraits', computedTraits), true],
+  ['/regulations', list('regulations', 'regulations')],
+  ['/regulations/sources/{id}', regulationsOfSource],
   ['/reverse-etl-models', list('models', 'reverseEtlModels'), true],
   ['/transformations', list('transformations', 'transformations')],
   ['/functions', functions],
@@ -162,7 +208,7 @@ const TABLE: [string, Route['resolve'], boolean?][] = [
 const ROUTES = TABLE.map(([pattern, resolve, alpha]) => ({
   pattern,
   resolve,
-  alpha: alpha === true,
+  stability: (alpha === true ? 'alpha' : (alpha ?? 'stable')) as Stability,
   parts: pattern.split('/'),
 }));
 

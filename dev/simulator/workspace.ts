@@ -4,6 +4,7 @@ import {auditEvent, firstAfter} from './audit.js';
 import {destinationsCatalog, sourcesCatalog, warehousesCatalog} from './catalog.js';
 import {destination, label, source, warehouse} from './entities.js';
 import {fn, reverseEtlModel, space} from './extras.js';
+import {workspaceRegulation} from './governance.js';
 import {FUNCTION_TYPES} from './names.js';
 import {invite, ROLE_COUNT, role, user, userGroup} from './people.js';
 import {trackingPlan, transformation} from './protocols.js';
@@ -108,6 +109,7 @@ export function createWorkspace(options: WorkspaceOptions = {}): Workspace {
   add('userGroups', 4 * scale, userGroup);
   add('roles', ROLE_COUNT, role);
   add('invites', 3 * scale, invite);
+  add('regulations', 6 * scale, workspaceRegulation);
   for (const type of FUNCTION_TYPES) add(`functions:${type}`, 2 * scale, (w, i) => fn(w, type, i));
   collections.auditEvents = {
     get count() {

@@ -41,6 +41,8 @@ export interface GroupByForm {
     query: Query,
     dimension: string,
     recordsKey: string,
+    /** The stream asking and the key field its workspace-wide series goes under, for the log lines. */
+    asker?: {readonly stream: string; readonly keyField: string},
   ): AsyncGenerator<JsonObject>;
   describe(): string;
 }
@@ -60,6 +62,7 @@ interface Opened {
 export function createGroupByForm(log: Logger, stream: string): GroupByForm {
   let decided: Form | 'none' | undefined;
   let dimensionSeen = 'source';
+  let keyField = 'sourceId';
 
   /**
    * The first form whose first page groups (or has no series at all, which settles nothing); else
@@ -85,22 +88,25 @@ export function createGroupByForm(log: Logger, stream: string): GroupByForm {
   };
 
   return {
-    async *pages(list, query, dimension, recordsKey) {
-      dimensionSeen = dimension;
+    async *pages(list, query, dimension, recordsKey, asker) {
+      const who = asker?.stream ?? stream;
       if (decided !== undefined) {
         yield* list({...query, ...(decided === 'none' ? (FORMS[0] as Form) : decided).params(dimension)});
         return;
       }
       const chosen = await choose(list, query, dimension, recordsKey);
+      // What describe() reports: the listing that decided the form.
+      dimensionSeen = dimension;
+      keyField = asker?.keyField ?? 'sourceId';
       if (chosen.verdict === 'grouped') {
         decided = chosen.form;
-        log.info(`stream ${stream}: the API groups by ${dimension} with ${shown(chosen.form, dimension)}`);
+        log.info(`stream ${who}: the API groups by ${dimension} with ${shown(chosen.form, dimension)}`);
       } else if (chosen.verdict === 'ignored') {
         decided = 'none';
         log.warn(
-          `stream ${stream}: the API ignored every groupBy form the tap knows ` +
+          `stream ${who}: the API ignored every groupBy form the tap knows ` +
             `(${FORMS.map((f) => shown(f, dimension)).join(', ')}): its series carry no ${dimension}, ` +
-            `so the workspace-wide series is kept under sourceId "${WORKSPACE_WIDE}"`,
+            `so the workspace-wide series is kept under ${keyField} "${WORKSPACE_WIDE}"`,
         );
       }
       if (chosen.head) yield chosen.head;
@@ -110,7 +116,7 @@ export function createGroupByForm(log: Logger, stream: string): GroupByForm {
       decided === undefined
         ? 'not seen (no series read)'
         : decided === 'none'
-          ? `no form groups by ${dimensionSeen}: workspace-wide series under sourceId "${WORKSPACE_WIDE}"`
+          ? `no form groups by ${dimensionSeen}: workspace-wide series under ${keyField} "${WORKSPACE_WIDE}"`
           : shown(decided, dimensionSeen),
   };
 }

@@ -103,7 +103,11 @@ function fatalError(status: number, apiMessage: string, path: string, request: R
   if (status === 403) {
     return new ForbiddenError(
       `403 Forbidden on ${where}${said}: this token may not read it` +
-        (request.accept === 'v1alpha' ? ' (an alpha endpoint)' : ''),
+        (request.accept === 'v1alpha'
+          ? ' (an alpha endpoint)'
+          : request.accept === 'v1beta'
+            ? ' (a beta endpoint)'
+            : ''),
       status,
       path,
     );

@@ -1,19 +1,24 @@
 // The one HTTP layer: auth, region host, pacing (Bottleneck + server headers), timeouts, retries, error classification.
 import Bottleneck from 'bottleneck';
 import nodeFetch from 'node-fetch';
+import {deadline} from '../shared/deadline.js';
 import {HttpError, NetworkError} from '../shared/errors.js';
 import type {JsonObject} from '../shared/json.js';
 import type {Logger} from '../shared/log.js';
 import {sleep} from '../shared/time.js';
+import {type Allowance, createAllowance} from './allowance.js';
 import {classify, NetworkFailure, networkReason, RetriableFailure} from './http-errors.js';
 import {createRateBudget, type HeaderReader, type RateBudget} from './rate-budget.js';
 
 export type Query = Readonly<Record<string, string>>;
 
+/** The media type version a request asks for: `application/vnd.segment.<version>+json`. */
+export type MediaVersion = 'v1' | 'v1beta' | 'v1alpha';
+
 export interface RequestOptions {
   /** The stream asking; named in errors, logs and metrics. */
   readonly stream: string;
-  readonly accept?: 'v1' | 'v1alpha';
+  readonly accept?: MediaVersion;
   /** Requests per minute of this endpoint's own documented limit, if any. */
   readonly requestsPerMinute?: number;
   /**
@@ -38,6 +43,8 @@ export interface Http {
 }
 
 type FetchResponse = {status: number; ok: boolean; headers: HeaderReader; text(): Promise<string>};
+/** A response with its whole body read. */
+type Answer = {response: FetchResponse; text: string};
 export type FetchLike = (
   url: string,
   init: {headers: Record<string, string>; signal: AbortSignal},
@@ -58,9 +65,15 @@ export interface HttpOptions {
   fetch?: FetchLike;
   random?: () => number;
   now?: () => number;
+  /** How long the "minute" of an endpoint's own per-minute limit lasts: 60 000 ms; tests shorten it. */
+  minuteMs?: number;
 }
 
-const MEDIA_TYPES = {v1: 'application/vnd.segment.v1+json', v1alpha: 'application/vnd.segment.v1alpha+json'};
+const MEDIA_TYPES: Readonly<Record<MediaVersion, string>> = {
+  v1: 'application/vnd.segment.v1+json',
+  v1beta: 'application/vnd.segment.v1beta+json',
+  v1alpha: 'application/vnd.segment.v1alpha+json',
+};
 
 export function createHttp(options: HttpOptions): Http {
   const fetchImpl = options.fetch ?? (nodeFetch as unknown as FetchLike);
@@ -68,17 +81,18 @@ export function createHttp(options: HttpOptions): Http {
   const now = options.now ?? Date.now;
   const {log, signal} = options;
   const pacer = new Bottleneck({minTime: Math.ceil(60_000 / options.requestsPerMinute)});
-  const endpointLimiters = new Map<string, Bottleneck>();
+  const endpointLimits = new Map<string, Allowance>();
   const budgets = new Map<string, RateBudget>();
   const stats: HttpStats = {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};
 
-  const limiterFor = (key: string, perMinute: number): Bottleneck =>
-    getOrCreate(endpointLimiters, key, () => new Bottleneck({minTime: Math.ceil(60_000 / perMinute)}));
   const budgetFor = (key: string): RateBudget => getOrCreate(budgets, key, () => createRateBudget());
   const wait = async (ms: number): Promise<void> => {
     stats.waitedMs += ms;
     await sleep(ms, signal);
   };
+
+  const allowanceFor = (key: string, perMinute: number): Allowance =>
+    getOrCreate(endpointLimits, key, () => createAllowance(perMinute, options.minuteMs ?? 60_000, wait));
 
   /** Waits until neither the workspace window nor the endpoint's own window is spent. */
   async function waitForBudget(shared: RateBudget, budget: RateBudget, stream: string): Promise<void> {
@@ -90,19 +104,29 @@ export function createHttp(options: HttpOptions): Http {
     }
   }
 
-  /** One paced request: the shared pacer, and the endpoint's own limiter when it has one. */
-  function send(url: string, key: string, request: RequestOptions): Promise<FetchResponse> {
-    const fetchOnce = (): Promise<FetchResponse> =>
-      fetchImpl(url, {
-        headers: {
-          Authorization: `Bearer ${options.token}`,
-          Accept: MEDIA_TYPES[request.accept ?? 'v1'],
-          'User-Agent': options.userAgent,
-        },
-        signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(signal ? [signal] : [])]),
-      });
-    const paced = (): Promise<FetchResponse> => pacer.schedule(fetchOnce);
-    return request.requestsPerMinute ? limiterFor(key, request.requestsPerMinute).schedule(paced) : paced();
+  /**
+   * One paced request and its body: the shared pacer, and the endpoint's own allowance when it
+   * has one. request_timeout covers both the response and its body.
+   */
+  function send(url: string, key: string, request: RequestOptions): Promise<Answer> {
+    const fetchOnce = async (): Promise<Answer> => {
+      const timeout = deadline(options.timeoutMs, signal);
+      try {
+        const response = await fetchImpl(url, {
+          headers: {
+            Authorization: `Bearer ${options.token}`,
+            Accept: MEDIA_TYPES[request.accept ?? 'v1'],
+            'User-Agent': options.userAgent,
+          },
+          signal: timeout.signal,
+        });
+        return {response, text: await response.text()};
+      } finally {
+        timeout.clear();
+      }
+    };
+    const paced = (): Promise<Answer> => pacer.schedule(fetchOnce);
+    return request.requestsPerMinute ? allowanceFor(key, request.requestsPerMinute).schedule(paced) : paced();
   }
 
   async function attempt(url: string, path: string, request: RequestOptions): Promise<JsonObject> {
@@ -121,8 +145,7 @@ export function createHttp(options: HttpOptions): Http {
     let response: FetchResponse;
     let text: string;
     try {
-      response = await send(url, key, request);
-      text = await response.text();
+      ({response, text} = await send(url, key, request));
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       timer(request.stream, started, 0, 'failed');

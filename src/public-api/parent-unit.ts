@@ -20,6 +20,8 @@ interface ChildProgress {
   phase: ChildPhase;
   /** Children derived from this child's listings (the other side of the same edges). */
   readonly mirrors: DerivedRun[];
+  /** The newest replication value (ms) of an incremental child, its bookmark once every parent is read. */
+  newest: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function* runParentUnit(
       partial: resumeAfter !== undefined,
       phase: resumeAfter === undefined ? 'running' : 'waiting',
       mirrors: unit.derived.filter((d) => d.how.kind === 'inverse' && d.how.host === run.def.name),
+      newest: Number.NEGATIVE_INFINITY,
     };
   });
   const listings = unit.derived.filter((d) => d.how.kind === 'listing');
@@ -87,7 +90,7 @@ export async function* runParentUnit(
               continue;
             }
             if (child.phase !== 'running') continue;
-            yield* childOfParent(child, item, id, ctx);
+            child.newest = Math.max(child.newest, yield* childOfParent(child, item, id, ctx));
             if (child.phase === 'running')
               done.push({type: 'PARENT_DONE', stream: child.run.def.name, parentId: id});
           }
@@ -124,13 +127,27 @@ export async function* runParentUnit(
       else if (!run.failed && completed.has(child.run.def.name)) completed.add(run.def.name);
     }
   }
+  // Every parent is read: an incremental child's bookmark moves now, never past the run's signpost.
+  const advances: EngineEvent[] = done.flatMap(({run, newest}) =>
+    run.def.replicationKey && newest > Number.NEGATIVE_INFINITY
+      ? [
+          {
+            type: 'ADVANCE',
+            stream: run.def.name,
+            key: run.def.replicationKey,
+            value: iso(Math.min(newest, ctx.signpost)),
+          },
+        ]
+      : [],
+  );
   // A derived child read every record or none: no resume point of its own is left behind.
   const derived = unit.derived.map((d) => d.run).filter((r) => !r.failed);
-  yield [...done.map((c) => c.run), ...derived].map((run) => ({
-    type: 'PARENT_DONE' as const,
-    stream: run.def.name,
-    parentId: undefined,
-  }));
+  yield [
+    ...advances,
+    ...[...done.map((c) => c.run), ...derived].map(
+      (run): EngineEvent => ({type: 'PARENT_DONE', stream: run.def.name, parentId: undefined}),
+    ),
+  ];
   return completed;
 }
 
@@ -155,7 +172,7 @@ async function* childOfParent(
   parent: JsonValue,
   parentId: string,
   ctx: ApiContext,
-): AsyncGenerator<EngineEvent[]> {
+): AsyncGenerator<EngineEvent[], number> {
   const {def} = child.run;
   const mirror =
     child.mirrors.length === 0
@@ -164,19 +181,20 @@ async function* childOfParent(
           const time = iso(ctx.now());
           return child.mirrors.flatMap((m) => derivedRecords(m, inversePairs(parent, items), time, ctx));
         };
+  const none = Number.NEGATIVE_INFINITY;
   try {
-    yield* readStream(child.run, ctx, parentId, mirror);
+    return yield* readStream(child.run, ctx, parentId, isObject(parent) ? parent : {}, mirror);
   } catch (error) {
     if (error instanceof HttpError && error.status === 404) {
       ctx.log.warn(`stream ${def.name}: parent ${parentId} is gone (404); skipping its ${def.name}`);
-      return;
+      return none;
     }
     if (!(error instanceof ForbiddenError)) {
       const failure = asStreamFailure(error, ctx.config);
       if (!failure) throw error;
       child.phase = 'failed';
       yield streamsFailed([child.run], failure, ctx.log);
-      return;
+      return none;
     }
     // Without a plan feature to blame, the 403 is about this one parent's list.
     const onlyThisParent = !def.feature;
@@ -188,5 +206,6 @@ async function* childOfParent(
       child.phase = 'forbidden';
       child.run.skipped = skipReason(def);
     }
+    return none;
   }
 }

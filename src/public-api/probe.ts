@@ -3,13 +3,13 @@ import type {Config} from '../config/settings.js';
 import type {StreamCheck} from '../engine/source.js';
 import {createDriftCheck} from '../records/drift.js';
 import {ForbiddenError, HttpError, TapError} from '../shared/errors.js';
-import {isObject, type JsonValue} from '../shared/json.js';
+import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 import {silentLogger} from '../shared/log.js';
 import {DAY_MS} from '../shared/time.js';
 import type {Selection} from '../singer/catalog.js';
 import {createDetailReader} from './detail.js';
 import {createRecordPreparer} from './prepare.js';
-import {type ApiAccess, envelopeItems, fillPath, slicePages} from './reader.js';
+import {type ApiAccess, envelopeItems, fillPath, parentQuery, slicePages} from './reader.js';
 import {planSlices} from './slices.js';
 import {apiDef, type StreamDef, streamByName} from './streams.js';
 
@@ -26,11 +26,19 @@ export async function checkStreams(
   deps: CheckDeps,
 ): Promise<StreamCheck[]> {
   const parentPages = new Map<string, Promise<JsonValue[]>>();
-  const firstItems = (def: StreamDef, parentId?: string): Promise<JsonValue[]> => {
-    const slices = planSlices(def, deps.now - LOOKBACK_MS, deps.now, silentLogger);
-    // Usage walks months oldest first; the current month is the one most likely to have rows.
-    const slice = def.window === 'usage-month' ? slices.at(-1) : slices[0];
-    return firstPage(def, deps, fillPath(def, parentId), slice?.query ?? {});
+  const firstItems = async (def: StreamDef, parent?: JsonObject): Promise<JsonValue[]> => {
+    const parentId = parent === undefined ? undefined : String(parent.id);
+    const fromParent = parentQuery(def, parent);
+    if (fromParent === undefined)
+      throw new TapError(`the first ${def.parent?.stream} lacks what ${def.name} needs`);
+    const slices = planSlices(def, deps.now - LOOKBACK_MS, deps.now, silentLogger, fromParent);
+    // Usage walks months oldest first, day windows days: the newest is the one most likely to have rows.
+    const newestFirst = def.window === 'usage-month' || def.window === 'day-window';
+    const slice = newestFirst ? slices.at(-1) : slices[0];
+    const items = await firstPage(def, deps, fillPath(def, parentId), slice?.query ?? fromParent);
+    const stamp = {...fromParent, ...slice?.stamp};
+    if (Object.keys(stamp).length === 0) return items;
+    return items.map((item) => (isObject(item) ? {...fromParent, ...item, ...slice?.stamp} : item));
   };
   const results: StreamCheck[] = [];
   for (const selection of selections) {
@@ -41,6 +49,7 @@ export async function checkStreams(
     const result: StreamCheck = {stream: def.name, readable: 'yes', records_seen: 0, ...check.result()};
     try {
       let parentId: string | undefined;
+      let parentItem: JsonObject | undefined;
       if (def.parent) {
         const parent = streamByName(def.parent.stream) as StreamDef;
         if (!parentPages.has(parent.name)) parentPages.set(parent.name, firstItems(parent));
@@ -48,6 +57,7 @@ export async function checkStreams(
           (p) => isObject(p) && typeof p.id === 'string',
         );
         parentId = isObject(first) ? String(first.id) : undefined;
+        parentItem = isObject(first) ? first : undefined;
         if (parentId === undefined) {
           results.push({...result, detail: `no ${parent.name} to read ${def.name} from`});
           continue;
@@ -55,7 +65,7 @@ export async function checkStreams(
       }
       // One detail read at most: enough to see whether the detail's fields fit the schema.
       const toFull = createDetailReader(def, deps, {log: silentLogger, strict: false, maxReads: 1});
-      const items = await toFull(await firstItems(def, parentId));
+      const items = await toFull(await firstItems(def, parentItem));
       for (const item of items) {
         for (const record of prepare(item, parentId)) {
           result.records_seen += 1;

@@ -4,6 +4,7 @@ import type {Config} from '../config/settings.js';
 import type {EngineEvent} from '../engine/context.js';
 import {ResponseShapeError} from '../shared/errors.js';
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
+import type {Logger} from '../shared/log.js';
 import {iso, parseInstant} from '../shared/time.js';
 import {createDetailReader} from './detail.js';
 import type {Dialect} from './dialect.js';
@@ -13,25 +14,38 @@ import {planSlices, type Slice} from './slices.js';
 import type {ApiContext, ApiRun} from './source.js';
 import type {StreamDef} from './streams.js';
 
+/** A child's day windows, planned once per run (so a stale bookmark is one warning, not one per parent). */
+const childWindows = new WeakMap<ApiRun, Slice[]>();
+
 /**
  * Yields one batch per page. For incremental streams it also yields ADVANCE events: after each
- * checkpoint slice (ascending data) and at the end, never past the run's signpost.
+ * checkpoint slice (ascending data) and at the end, never past the run's signpost. A child's
+ * bookmark is its parent unit's to move, after the last parent (an interrupted run must not
+ * skip days for the parents it did not reach): it returns its newest replication value instead.
  */
 export async function* readStream(
   run: ApiRun,
   ctx: ApiContext,
   parentId?: string,
+  parent?: JsonObject,
   /** Events of other streams drawn from the same items (a child's mirror, relations.ts). */
   alsoFrom?: (items: readonly JsonValue[]) => EngineEvent[],
-): AsyncGenerator<EngineEvent[]> {
+): AsyncGenerator<EngineEvent[], number> {
   const {def} = run;
-  const slices: Slice[] = def.parent
-    ? [{query: def.query ?? {}, checkpoint: false}]
+  const fromParent = parentQuery(def, parent);
+  if (fromParent === undefined) {
+    ctx.log.warn(
+      `stream ${def.name}: parent ${parentId} has no ${Object.values(def.parent?.query ?? {}).join(', ')}; skipping it`,
+    );
+    return Number.NEGATIVE_INFINITY;
+  }
+  const slices = def.parent
+    ? childSlices(run, ctx, fromParent)
     : planSlices(def, startFor(def, ctx), ctx.signpost, ctx.log);
   const path = fillPath(def, parentId);
   let newest = Number.NEGATIVE_INFINITY;
   const advance = (): EngineEvent[] =>
-    def.replicationKey && newest > Number.NEGATIVE_INFINITY
+    def.replicationKey && !def.parent && newest > Number.NEGATIVE_INFINITY
       ? [
           {
             type: 'ADVANCE',
@@ -44,7 +58,15 @@ export async function* readStream(
   const toFull = createDetailReader(def, ctx, {log: ctx.log, strict: ctx.config.strict_streams});
   for (const [index, slice] of slices.entries()) {
     for await (const body of slicePages(def, ctx, path, slice.query)) {
-      const items = await toFull(envelopeItems(body, def, path));
+      const whole = await toFull(envelopeItems(body, def, path));
+      const recent = slice.since === undefined ? undefined : newestFirstSince(whole, def, slice.since);
+      const listed = recent?.items ?? whole;
+      const stamp = {...fromParent, ...slice.stamp};
+      // The parent's fields fill what the item lacks; a window's bounds are the request's, always.
+      const items =
+        Object.keys(stamp).length === 0
+          ? listed
+          : listed.map((item) => (isObject(item) ? {...fromParent, ...item, ...slice.stamp} : item));
       // One listing of the whole stream: how far through its totalEntries (a child's is the parent's to tell).
       if (slices.length === 1 && !def.parent) trackListing(run, body, items.length);
       // A page that fans out (a volume series per source, a record per day) goes out in parts: the
@@ -59,11 +81,66 @@ export async function* readStream(
       }
       const mirrored = alsoFrom ? alsoFrom(items) : [];
       if (mirrored.length > 0) yield mirrored;
+      if (recent?.reachedBack) break;
     }
-    if (slices.length > 1) run.progress = {done: index + 1, total: slices.length};
+    if (slices.length > 1 && !def.parent) run.progress = {done: index + 1, total: slices.length};
     if (slice.checkpoint) yield advance();
   }
   yield advance();
+  return newest;
+}
+
+/**
+ * A newest-first page: its items at or after `since`, and whether it reaches behind `since` (the
+ * following pages are older still). A page that is not in descending order says nothing about the
+ * next one: paging then goes on.
+ */
+function newestFirstSince(
+  items: readonly JsonValue[],
+  def: StreamDef,
+  since: number,
+): {items: JsonValue[]; reachedBack: boolean} {
+  const key = def.replicationKey as string;
+  const times = items.map((item) => (isObject(item) ? parseInstant(String(item[key] ?? '')) : undefined));
+  const descending = times.every((t, i) => t !== undefined && (i === 0 || t <= (times[i - 1] as number)));
+  return {
+    items: items.filter((_, i) => (times[i] ?? Number.POSITIVE_INFINITY) >= since),
+    reachedBack: descending && times.length > 0 && (times.at(-1) as number) < since,
+  };
+}
+
+/** A child's slices: its windows from the bookmark when it has any, else one listing. */
+function childSlices(run: ApiRun, ctx: ApiContext, fromParent: Query): Slice[] {
+  const {def} = run;
+  if (!def.window) return [{query: {...def.query, ...fromParent}, checkpoint: false}];
+  let planned = childWindows.get(run);
+  if (!planned) {
+    // A lapsed bookmark means days lost for good (WARNING); a start_date before the look-back is
+    // only what the API keeps, said once at INFO on a first run.
+    const bookmarked = ctx.state.bookmarks[def.name]?.replication_key_value !== undefined;
+    const log: Logger = bookmarked
+      ? ctx.log
+      : Object.assign(Object.create(ctx.log), {warn: (m: string) => ctx.log.info(m)});
+    planned = planSlices(def, startFor(def, ctx), ctx.signpost, log);
+    childWindows.set(run, planned);
+  }
+  return planned.map((slice) => ({...slice, query: {...slice.query, ...fromParent}}));
+}
+
+/**
+ * The query parameters a child takes from its parent record (a destination's `sourceId`); {} when
+ * it takes none, undefined when the parent lacks one of them.
+ */
+export function parentQuery(def: StreamDef, parent: JsonObject | undefined): Query | undefined {
+  const wanted = def.parent?.query;
+  if (!wanted) return {};
+  const query: Record<string, string> = {};
+  for (const [param, field] of Object.entries(wanted)) {
+    const value = parent?.[field];
+    if (typeof value !== 'string' || value === '') return undefined;
+    query[param] = value;
+  }
+  return query;
 }
 
 /**
@@ -177,14 +254,18 @@ export function slicePages(
   const options = pageOptions(def, api);
   const list = (q: Query) => pages(api.http.getJson, path, q, options);
   if (!def.groupBy) return list(query);
-  return api.dialect.volumeGroupBy.pages(list, query, def.groupBy, def.recordsKey);
+  const {dimension, keyField} = def.groupBy;
+  return api.dialect.volumeGroupBy.pages(list, query, dimension, def.recordsKey, {
+    stream: def.name,
+    keyField,
+  });
 }
 
 /** How a stream's endpoint is paged and paced: its page size, query form, media type and own limit. */
 export function pageOptions(def: StreamDef, api: ApiAccess): PageOptions {
   return {
     stream: def.name,
-    pageSize: api.config.page_size,
+    pageSize: Math.max(api.config.page_size, def.minPageSize ?? 0),
     form: api.dialect.pagination,
     paginated: def.paginated !== false,
     ...(def.accept ? {accept: def.accept} : {}),

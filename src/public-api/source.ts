@@ -1,4 +1,4 @@
-// The Segment Public API as a Source: its 31 streams, grouped parent-with-children, read over one HTTP layer.
+// The Segment Public API as a Source: its streams (the registry in streams.ts), grouped parent-with-children, read over one HTTP layer.
 
 import type {Config} from '../config/settings.js';
 import type {EngineEvent, RunContext, StreamRun} from '../engine/context.js';

@@ -2,9 +2,16 @@
 import {isObject, type JsonObject, type JsonValue} from '../shared/json.js';
 import type {StreamSpec} from '../singer/catalog.js';
 import {WORKSPACE_WIDE} from './group-by.js';
+import type {MediaVersion} from './http.js';
 
 /** How an incremental stream turns its bookmark into requests (see windows.ts). */
-export type WindowKind = 'usage-month' | 'audit-window' | 'volume-window';
+export type WindowKind =
+  | 'usage-month'
+  | 'audit-window'
+  | 'volume-window'
+  | 'day-window'
+  | 'series-window'
+  | 'newest-first';
 
 export interface ParentLink {
   /** The parent stream whose records feed this child. */
@@ -13,6 +20,8 @@ export interface ParentLink {
   readonly pathParam: string;
   /** The field the tap adds to each child record with the parent's id (part of the key). */
   readonly field: string;
+  /** Query parameters filled from the parent record: parameter → the parent's field (`sourceId`). */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 export interface StreamDef extends StreamSpec {
@@ -25,8 +34,16 @@ export interface StreamDef extends StreamSpec {
   readonly keyProperties: readonly string[];
   readonly replicationKey?: string;
   readonly window?: WindowKind;
-  /** Media type version; alpha-only endpoints refuse the stable one. */
-  readonly accept?: 'v1' | 'v1alpha';
+  /**
+   * `day-window` (one request per day) and `series-window` (one request for every day, answered as
+   * a daily series): how many days back the endpoint still answers (its start may be at most this
+   * far behind the clock). Older days cannot be read; a bookmark older than that gets a warning.
+   * `newest-first` (a listing without a time filter, newest first): how far back a run reads at
+   * most, so that a first sync of a long history stays a few pages.
+   */
+  readonly lookbackDays?: number;
+  /** Media type version; alpha-only (and beta-only) endpoints refuse the stable one. */
+  readonly accept?: MediaVersion;
   /** False for endpoints without pagination input or output (`/labels`, `GET /`). */
   readonly paginated?: boolean;
   /** `data.<recordsKey>` is one object, not a list. */
@@ -45,14 +62,24 @@ export interface StreamDef extends StreamSpec {
   /**
    * The dimension the series are grouped by (`groupBy`), sent in the form the API understands
    * (learned at run time, see group-by.ts); each result item carries it as a field of that name.
+   * `keyField` is the record field a workspace-wide series (the API ignored every form) is kept
+   * under, as WORKSPACE_WIDE.
    */
-  readonly groupBy?: string;
+  readonly groupBy?: {readonly dimension: string; readonly keyField: string};
   /** One full listing per value of this query parameter (e.g. `/functions?resourceType=`). */
   readonly slicedBy?: {readonly param: string; readonly values: readonly string[]};
   /** The plan feature or token scope a 403 most likely means is missing. */
   readonly feature?: string;
-  /** The endpoint's own documented limit, enforced by its own limiter on top of the shared one. */
+  /**
+   * The endpoint's own documented limit per minute, on top of the shared pacing: up to that many at
+   * once, never more in any minute (allowance.ts), shared by every parent id of the path.
+   */
   readonly requestsPerMinute?: number;
+  /**
+   * The smallest page this endpoint is read with, whatever `page_size` says: where requests are
+   * scarce (2 per minute), every one should bring all it can.
+   */
+  readonly minPageSize?: number;
   /** Fields that Segment sends as bigint strings and the tap emits as integers. */
   readonly integerFields?: readonly string[];
   /**
@@ -181,6 +208,12 @@ export const streams: readonly StreamDef[] = [
     },
     keyless: 'skip',
   },
+  {
+    name: 'regulations',
+    path: '/regulations',
+    recordsKey: 'regulations',
+    keyProperties: ['id'],
+  },
   usage('usage_api_calls_daily', '/usage/api-calls/daily', 'dailyWorkspaceAPICallsUsage'),
   usage('usage_mtu_daily', '/usage/mtu/daily', 'dailyWorkspaceMTUUsage'),
   usage('usage_api_calls_per_source_daily', '/usage/api-calls/sources/daily', 'dailyPerSourceAPICallsUsage'),
@@ -193,9 +226,22 @@ export const streams: readonly StreamDef[] = [
     replicationKey: 'timestamp',
     window: 'volume-window',
     query: {granularity: 'DAY'},
-    groupBy: 'source',
+    groupBy: {dimension: 'source', keyField: 'sourceId'},
     requestsPerMinute: 60,
     transform: flattenVolumeSeries,
+  },
+  {
+    // The same endpoint and allowance (60/min, keyed by the path), grouped by event name instead.
+    name: 'events_volume_by_event_daily',
+    path: '/events/volume',
+    recordsKey: 'result',
+    keyProperties: ['eventName', 'timestamp'],
+    replicationKey: 'timestamp',
+    window: 'volume-window',
+    query: {granularity: 'DAY'},
+    groupBy: {dimension: 'eventName', keyField: 'eventName'},
+    requestsPerMinute: 60,
+    transform: flattenVolumeByEvent,
   },
   {
     ...child(
@@ -272,6 +318,71 @@ export const streams: readonly StreamDef[] = [
     'destinationId',
   ),
   child('group_users', 'groups', '/groups/{userGroupId}/users', 'users', 'userGroupId'),
+  overview('delivery_overview_successful_delivery', '/delivery-overview/successful-delivery', 'egress'),
+  overview('delivery_overview_failed_delivery', '/delivery-overview/failed-delivery', 'egress'),
+  overview(
+    'delivery_overview_filtered_at_destination',
+    '/delivery-overview/filtered-at-destination',
+    'egress',
+  ),
+  overview('delivery_overview_successfully_received', '/delivery-overview/successfully-received', 'ingress'),
+  overview('delivery_overview_failed_on_ingest', '/delivery-overview/failed-on-ingest', 'ingress'),
+  overview('delivery_overview_filtered_at_source', '/delivery-overview/filtered-at-source', 'ingress'),
+  {
+    // Totals over the window, not a series: one request per destination and completed UTC day.
+    // Without startTime a DAY request defaults to 30 days back, beyond the endpoint's 14.
+    name: 'destination_delivery_metrics',
+    path: '/destinations/{destinationId}/delivery-metrics',
+    recordsKey: 'deliveryMetricsSummary',
+    keyProperties: ['destinationId', 'sourceId', 'windowStart'],
+    replicationKey: 'windowStart',
+    window: 'day-window',
+    lookbackDays: 14,
+    query: {granularity: 'DAY'},
+    accept: 'v1beta',
+    paginated: false,
+    single: true,
+    parent: {
+      stream: 'destinations',
+      pathParam: 'destinationId',
+      field: 'destinationId',
+      query: {sourceId: 'sourceId'},
+    },
+  },
+  // The 73.2.0 model has no pagination output here; paging stops at the first page without `next`.
+  child('source_regulations', 'sources', '/regulations/sources/{sourceId}', 'regulations', 'sourceId'),
+  {
+    ...child('source_schema_settings', 'sources', '/sources/{sourceId}/settings', 'settings', 'sourceId'),
+    keyProperties: ['sourceId'],
+    paginated: false,
+    single: true,
+  },
+  {
+    ...child('audiences', 'spaces', '/spaces/{spaceId}/audiences', 'audiences', 'spaceId'),
+    query: {include: 'schedules'},
+    accept: 'v1alpha',
+    feature: 'Audience (Engage)',
+    // 73.2.0 states 60 per minute; the 36.2.0 spec said 25. The lower one costs seconds per space.
+    requestsPerMinute: 25,
+  },
+  {
+    ...child('computed_traits', 'spaces', '/spaces/{spaceId}/computed-traits', 'computedTraits', 'spaceId'),
+    accept: 'v1alpha',
+    feature: 'Computed Trait (Engage)',
+    requestsPerMinute: 25,
+  },
+  {
+    // SyncV1 has no id: a load is one source's sync that started at one time. The endpoint takes no
+    // time filter and lists the latest syncs first: the tap stops at the first page that reaches
+    // behind the bookmark. 2 requests per minute, so a workspace of 2 warehouses costs no wait.
+    ...child('warehouse_syncs', 'warehouses', '/warehouses/{warehouseId}/syncs', 'reports', 'warehouseId'),
+    keyProperties: ['warehouseId', 'sourceId', 'start'],
+    replicationKey: 'start',
+    window: 'newest-first',
+    lookbackDays: 30,
+    requestsPerMinute: 2,
+    minPageSize: 200,
+  },
 ];
 
 /** Daily usage: month-to-date cumulative rows, walked month by month; per-source rows key on sourceId too. */
@@ -285,6 +396,59 @@ function usage(name: string, path: string, recordsKey: string): StreamDef {
     window: 'usage-month',
     integerFields: USAGE_COUNTS,
   };
+}
+
+/**
+ * Delivery Overview (beta only): one daily series per destination (egress: `destinationConfigId`
+ * and `sourceId` from the destination) or per source (ingress), every day since the bookmark in
+ * one request, each bucket a record. No `groupBy`: its wire spelling is unverified, and a series
+ * without its dimensions would give null key columns.
+ */
+function overview(name: string, path: string, side: 'egress' | 'ingress'): StreamDef {
+  const parent: ParentLink =
+    side === 'egress'
+      ? {
+          stream: 'destinations',
+          pathParam: '',
+          field: 'destinationId',
+          query: {destinationConfigId: 'id', sourceId: 'sourceId'},
+        }
+      : {stream: 'sources', pathParam: '', field: 'sourceId', query: {sourceId: 'id'}};
+  return {
+    name,
+    path,
+    recordsKey: 'dataset',
+    keyProperties: side === 'egress' ? ['destinationId', 'sourceId', 'timestamp'] : ['sourceId', 'timestamp'],
+    replicationKey: 'timestamp',
+    window: 'series-window',
+    lookbackDays: 30,
+    query: {granularity: 'DAY'},
+    accept: 'v1beta',
+    parent,
+    transform: flattenOverviewSeries,
+  };
+}
+
+/** A Delivery Overview dataset item: one record per bucket of its series, with the item's dimensions. */
+function flattenOverviewSeries(item: JsonValue): JsonObject[] {
+  if (!isObject(item) || !Array.isArray(item.series)) return [];
+  const dimensions: JsonObject = {};
+  for (const field of [
+    'sourceId',
+    'destinationId',
+    'eventName',
+    'eventType',
+    'appVersion',
+    'discardReason',
+  ]) {
+    if (item[field] !== undefined) dimensions[field] = item[field] as JsonValue;
+  }
+  return item.series.filter(isObject).map((point) => ({
+    ...dimensions,
+    timestamp: point.time ?? null,
+    count: point.count ?? null,
+    retryCount: point.retryCount ?? null,
+  }));
 }
 
 function child(name: string, parent: string, path: string, recordsKey: string, field: string): StreamDef {
@@ -309,6 +473,22 @@ function flattenVolumeSeries(item: JsonValue): JsonObject[] {
   };
   return item.series.filter(isObject).map((point) => ({
     ...series,
+    timestamp: point.time ?? null,
+    count: point.count ?? null,
+    total: item.total ?? null,
+  }));
+}
+
+/**
+ * `/events/volume?groupBy=eventName`: one series per event name, each datapoint a record. A series
+ * without a name (the API ignored `groupBy`) is the workspace-wide one, kept under WORKSPACE_WIDE.
+ */
+function flattenVolumeByEvent(item: JsonValue): JsonObject[] {
+  if (!isObject(item) || !Array.isArray(item.series)) return [];
+  const name = typeof item.eventName === 'string' && item.eventName !== '' ? item.eventName : WORKSPACE_WIDE;
+  return item.series.filter(isObject).map((point) => ({
+    eventName: name,
+    eventType: item.eventType ?? null,
     timestamp: point.time ?? null,
     count: point.count ?? null,
     total: item.total ?? null,

@@ -32,14 +32,35 @@ export function expectedKeys(ws: Workspace, def: StreamDef, window: TruthWindow)
 function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): Item[] {
   const bookmark = window.bookmarks?.[def.name];
   const start = Math.max(window.start, bookmark ? Date.parse(bookmark) : 0);
+  // A newest-first listing is read back to the start, but never beyond its look-back.
+  const since = Math.max(start, window.signpost - (def.lookbackDays ?? 0) * DAY_MS);
   if (def.parent) {
     const parent = streams.find((s) => s.name === def.parent?.stream) as StreamDef;
     return (listAll(ws, parent.path) as Item[]).flatMap((p) => {
       const path = def.path.replace(`{${def.parent?.pathParam}}`, String(p.id));
-      return reshape(def, listAll(ws, path) as Item[]).map((r) => ({
-        ...r,
-        [def.parent?.field as string]: p.id,
-      }));
+      const fromParent = Object.fromEntries(
+        Object.entries(def.parent?.query ?? {}).map(([param, field]) => [param, String(p[field])]),
+      );
+      const windows =
+        def.window === 'day-window'
+          ? dayWindows(def, start, window.signpost)
+          : def.window === 'series-window'
+            ? seriesWindow(def, start, window.signpost)
+            : [{}];
+      return windows
+        .flatMap((w) =>
+          reshape(def, listAll(ws, path, {...def.query, ...fromParent, ...w}) as Item[]).map((r) => ({
+            ...fromParent,
+            ...r,
+            ...(def.window === 'day-window' ? {windowStart: w.startTime} : {}),
+            [def.parent?.field as string]: p.id,
+          })),
+        )
+        .filter(
+          (r) =>
+            def.window !== 'newest-first' ||
+            Date.parse(String((r as Item)[def.replicationKey as string])) >= since,
+        );
     });
   }
   if (def.slicedBy) {
@@ -63,7 +84,7 @@ function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): It
       const day = Math.floor(start / DAY_MS) * DAY_MS;
       const query = {
         ...def.query,
-        ...(def.groupBy ? {groupBy: def.groupBy} : {}),
+        ...(def.groupBy ? {groupBy: def.groupBy.dimension} : {}),
         startTime: new Date(day).toISOString(),
         endTime: new Date(window.signpost - VOLUME_LAG_MS).toISOString(),
       };
@@ -76,4 +97,26 @@ function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): It
 
 function reshape(def: StreamDef, items: unknown[]): Item[] {
   return def.transform ? items.flatMap((i) => def.transform?.(i as never) ?? []) : (items as Item[]);
+}
+
+/**
+ * A day-window child's days, stated on their own: each completed UTC day from the start's day, but
+ * never one that begins more than `lookbackDays` before the run (the API refuses those).
+ */
+function dayWindows(def: StreamDef, start: number, signpost: number): Record<string, string>[] {
+  const today = Math.floor(signpost / DAY_MS) * DAY_MS;
+  const windows: Record<string, string>[] = [];
+  for (let day = Math.floor(start / DAY_MS) * DAY_MS; day < today; day += DAY_MS) {
+    if (day < signpost - (def.lookbackDays ?? 1) * DAY_MS) continue;
+    windows.push({startTime: new Date(day).toISOString(), endTime: new Date(day + DAY_MS).toISOString()});
+  }
+  return windows;
+}
+
+/** A series-window child's one window: its days (as above, `lookbackDays` of them at most) in one request. */
+function seriesWindow(def: StreamDef, start: number, signpost: number): Record<string, string>[] {
+  const days = dayWindows(def, start, signpost);
+  const first = days[0];
+  const last = days.at(-1);
+  return first && last ? [{startTime: first.startTime as string, endTime: last.endTime as string}] : [];
 }

@@ -66,8 +66,11 @@ describe('sync engine', () => {
       'c.json',
       streams,
     );
-    const result = await runSync({selections: chosen});
+    const log = memoryLogger();
+    const result = await runSync({selections: chosen, log});
     scope.done();
+    // A deselected field is one the API did send and the schema does declare: no drift warning.
+    expect(log.lines.filter((l) => l.includes('does not declare'))).to.deep.equal([]);
     const schema = schemaOf(result, 'sources') as unknown as {schema: {properties: Record<string, unknown>}};
     expect(schema.schema.properties).to.not.have.property('settings');
     expect(schema.schema.properties).to.have.property('id');

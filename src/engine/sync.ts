@@ -177,6 +177,8 @@ function createRun(selection: Selection, source: Source, ctx: RunContext): Strea
     def: selection.def,
     shape: createRecordShaper({
       ...selection,
+      // A deselected field is declared, not drift: validate the whole record, then project.
+      schema: selection.fullSchema,
       redact: config.redact_secrets,
       log,
       prepare: source.preparer(selection.def, selection.schema),

@@ -32,8 +32,11 @@ export interface Catalog {
 /** A stream chosen for this run, with the top-level fields to emit (schema order). */
 export interface Selection {
   readonly def: StreamSpec;
+  /** The schema sent downstream: the selected fields only. */
   readonly schema: JsonObject;
   readonly fields: readonly string[];
+  /** Every field of the stream: what a record is validated against before the deselected ones go. */
+  readonly fullSchema: JsonObject;
 }
 
 const REDACTION_NOTE = ` Secret values are replaced with "${REDACTED}" unless the redact_secrets setting is false.`;
@@ -100,7 +103,7 @@ function propertyNames(schema: JsonObject): string[] {
 export function selectAll(defs: readonly StreamSpec[]): Selection[] {
   return defs.map((def) => {
     const schema = schemaFor(def);
-    return {def, schema, fields: propertyNames(schema)};
+    return {def, schema, fields: propertyNames(schema), fullSchema: schema};
   });
 }
 
@@ -185,5 +188,5 @@ function selectFields(def: StreamSpec, metadata: MetadataMap, where: string): Se
   });
   const properties = schema.properties as JsonObject;
   const kept = Object.fromEntries(fields.map((name) => [name, properties[name] ?? {}]));
-  return {def, schema: {...schema, properties: kept}, fields};
+  return {def, schema: {...schema, properties: kept}, fields, fullSchema: schema};
 }

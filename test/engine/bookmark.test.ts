@@ -27,7 +27,7 @@ function fakeSource(batches: EngineEvent[][]): Source {
 async function collect(source: Source): Promise<SingerMessage[]> {
   const out: SingerMessage[] = [];
   for await (const batch of sync({
-    selections: [spec, spec2].map((def) => ({def, schema, fields: ['id', 'at']})),
+    selections: [spec, spec2].map((def) => ({def, schema, fields: ['id', 'at'], fullSchema: schema})),
     state: emptyState(),
     config: testConfig(),
     sources: [source],

@@ -2,7 +2,7 @@
 // The command line: argv → discover, about, test or sync; the only top-level catch and the only exit.
 // Each mode imports only what it needs (--discover and --about start in about the time of node itself).
 import {setFlagsFromString} from 'node:v8';
-import meow from 'meow';
+import {type Flags, parseFlags} from './commands/args.js';
 import type {Config} from './config/settings.js';
 import {InterruptedError, PipeClosedError, TapError, UsageError} from './shared/errors.js';
 import {createLogger, type LogFormat, type Logger, type LogLevel, toLogLevel} from './shared/log.js';
@@ -57,36 +57,19 @@ function stderrLog() {
 }
 
 async function main(): Promise<number> {
-  const cli = meow(help, {
-    importMeta: import.meta,
-    // Given, so that meow does not search the file system for package.json on every start.
-    pkg: {name: NAME, version: VERSION, description: DESCRIPTION, bin: {[NAME]: 'dist/cli.js'}},
-    autoVersion: false,
-    // Checked below, so that an unknown flag gets the same one-line error as every other mistake.
-    allowUnknownFlags: true,
-    flags: {
-      config: {type: 'string', isMultiple: true},
-      catalog: {type: 'string', aliases: ['properties']},
-      state: {type: 'string'},
-      discover: {type: 'boolean'},
-      about: {type: 'boolean'},
-      format: {type: 'string'},
-      test: {type: 'string'},
-      version: {type: 'boolean'},
-      logLevel: {type: 'string'},
-      logFormat: {type: 'string'},
-    },
-  });
-  const {flags} = cli;
+  const argv = process.argv.slice(2);
+  // As npm bins do: `ps` shows the tap's name rather than `node`.
+  process.title = NAME;
+  const flags = parseFlags(argv);
+  // --help only alone, as it always was: with other flags it is ignored.
+  if (flags.help && argv.length === 1) return print(`\n  ${DESCRIPTION}\n${help}\n`);
   const logOptions = {...stderrLog(), level: logLevel(flags.logLevel), format: logFormat(flags.logFormat)};
   log = createLogger(logOptions);
   try {
-    const unknown = unknownFlag(process.argv.slice(2));
-    if (unknown) throw new UsageError(`unknown option ${unknown}`);
-    if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}"`);
+    if (flags.mistake) throw flags.mistake;
     if (flags.version) return print(`${NAME} v${VERSION}\n`);
     if (flags.about) return print(await about(flags.format));
-    const sources = flags.config ?? [];
+    const sources = flags.config;
     if (flags.discover) {
       // Meltano runs discovery before every run; it must not need a token, the network, or a valid config.
       const {discoverCatalog} = await import('./commands/discover.js');
@@ -112,36 +95,7 @@ async function main(): Promise<number> {
   }
 }
 
-const KNOWN_FLAGS = new Set([
-  'config',
-  'catalog',
-  'properties',
-  'state',
-  'discover',
-  'about',
-  'format',
-  'test',
-  'version',
-  'help',
-  'log-level',
-  'log-format',
-]);
-
-function unknownFlag(argv: readonly string[]): string | undefined {
-  for (const token of argv) {
-    if (token === '--') return undefined;
-    if (!token.startsWith('-')) continue;
-    const name = token.replace(/^--?/, '').split('=')[0] ?? '';
-    if (!KNOWN_FLAGS.has(name) && !KNOWN_FLAGS.has(name.replace(/^no-/, ''))) return token.split('=')[0];
-  }
-  return undefined;
-}
-
-async function test(
-  kind: string,
-  config: Config,
-  flags: {catalog?: string; format?: string},
-): Promise<number> {
+async function test(kind: string, config: Config, flags: Pick<Flags, 'catalog' | 'format'>): Promise<number> {
   if (kind === '' || kind === 'connection') {
     const {connectionTest} = await import('./commands/test-connection.js');
     for (const line of (await connectionTest(config, log)).split('\n')) log.info(line);

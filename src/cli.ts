@@ -6,6 +6,7 @@ import {type Flags, parseFlags} from './commands/args.js';
 import type {Config} from './config/settings.js';
 import {InterruptedError, PipeClosedError, TapError, UsageError} from './shared/errors.js';
 import {createLogger, type LogFormat, type Logger, type LogLevel, toLogLevel} from './shared/log.js';
+import {loadPrebuilt} from './shared/prebuilt.js';
 import {DESCRIPTION, NAME, VERSION} from './shared/version.js';
 
 const help = `
@@ -72,8 +73,8 @@ async function main(): Promise<number> {
     const sources = flags.config;
     if (flags.discover) {
       // Meltano runs discovery before every run; it must not need a token, the network, or a valid config.
-      const {discoverCatalog} = await import('./commands/discover.js');
-      return print(`${JSON.stringify(await discoverCatalog(sources, log), null, 2)}\n`);
+      const {discoverText} = await import('./commands/discover.js');
+      return print(await discoverText(sources, log));
     }
     if (sources.length === 0) throw new UsageError('--config is required to sync or test');
     const {loadConfig} = await import('./config/sources.js');
@@ -106,14 +107,20 @@ async function test(kind: string, config: Config, flags: Pick<Flags, 'catalog' |
   if (flags.format !== undefined && flags.format !== 'json' && flags.format !== 'text') {
     throw new UsageError(`--format must be text or json with --test=streams, got "${flags.format}"`);
   }
-  const [{loadSelections}, {allGood, learnedBy, renderTable, testStreams}, {createSources}] =
-    await Promise.all([
-      import('./commands/sync.js'),
-      import('./commands/test-streams.js'),
-      import('./commands/sources.js'),
-    ]);
+  const [
+    {loadSelections},
+    {allGood, learnedBy, renderTable, testStreams},
+    {createSources},
+    {loadValidators},
+  ] = await Promise.all([
+    import('./commands/sync.js'),
+    import('./commands/test-streams.js'),
+    import('./commands/sources.js'),
+    import('./records/schemas.js'),
+  ]);
   const selections = loadSelections({catalog: flags.catalog}, config);
-  const {sources} = createSources(config, selections, log);
+  await loadValidators(selections.map((s) => s.def.name));
+  const {sources} = await createSources(config, selections, log);
   const checks = await testStreams(sources, selections, Date.now());
   const api = learnedBy(sources);
   process.stderr.write(log.scrub(renderTable(checks, api)));
@@ -125,11 +132,13 @@ async function test(kind: string, config: Config, flags: Pick<Flags, 'catalog' |
 async function about(format: string | undefined): Promise<string> {
   if (format !== undefined && !['text', 'json', 'markdown'].includes(format))
     throw new UsageError(`--format must be text, json or markdown, got "${format}"`);
+  const kind = (format ?? 'text') as 'text' | 'json' | 'markdown';
+  // Computed by `npm run build`: --about then loads neither the settings nor the stream registry.
+  const built = await loadPrebuilt<Record<typeof kind, string>>('about');
+  if (built) return built[kind];
   const {aboutJson, aboutMarkdown, aboutText} = await import('./commands/about.js');
-  if (format === undefined || format === 'text') return aboutText();
-  if (format === 'json') return `${JSON.stringify(aboutJson(), null, 2)}\n`;
-  if (format === 'markdown') return aboutMarkdown();
-  throw new UsageError(`--format must be text, json or markdown, got "${format}"`);
+  if (kind === 'json') return `${JSON.stringify(aboutJson(), null, 2)}\n`;
+  return kind === 'markdown' ? aboutMarkdown() : aboutText();
 }
 
 function logLevel(flag: string | undefined): LogLevel {

@@ -184,6 +184,21 @@ const cases: Case[] = [
   {name: 'unknown flag', args: ['--confg', 'x.json'], code: 2, says: 'unknown option --confg'},
   {name: 'unknown short flag', args: ['-x'], code: 2, says: 'unknown option -x'},
   {name: 'stray argument', args: ['sync'], code: 2, says: 'unexpected argument "sync"'},
+  {
+    name: 'flag without its value',
+    args: ['--discover', '--catalog'],
+    code: 2,
+    says: '--catalog needs a value',
+  },
+  {name: 'empty --config value', args: ['--config='], code: 2, says: '--config needs a value'},
+  {
+    name: 'value flag given twice',
+    args: ['--catalog', 'a.json', '--catalog', 'b.json'],
+    code: 2,
+    says: '--catalog can be given only once',
+  },
+  {name: 'negated value flag', args: ['--no-config'], code: 2, says: 'unknown option --no-config'},
+  {name: 'value on a switch', args: ['--about=yes'], code: 2, says: '--about takes no value'},
   {name: 'no config to sync', args: [], code: 2, says: '--config is required'},
   {
     name: 'bad --about format',

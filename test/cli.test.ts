@@ -173,6 +173,42 @@ describe('cli', () => {
     }
   });
 
+  it('a sync uses the validators compiled at build time, and they still reject a record that does not fit', async () => {
+    let workspace: unknown = {id: 'w1', slug: 'w', name: 'W'};
+    const server = createServer((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({data: {workspace}}));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const {port} = server.address() as AddressInfo;
+      const files = tempFiles({
+        'config.json': {api_token: 'sgp_cli_built_validators_1234', base_url: `http://127.0.0.1:${port}`},
+        'catalog.json': {
+          streams: [
+            {
+              tap_stream_id: 'workspace',
+              schema: {},
+              metadata: [{breadcrumb: [], metadata: {selected: true}}],
+            },
+          ],
+        },
+      });
+      const args = ['--config', files['config.json'] as string, '--catalog', files['catalog.json'] as string];
+      const good = await runCli([...args, '--log-level', 'debug']);
+      expect(good.code, good.stderr).to.equal(0);
+      expect(good.stderr).to.include('validators: 1 of 1 streams compiled at build time');
+      expect(good.stdout).to.include('"record":{"id":"w1","slug":"w","name":"W"}');
+      workspace = {id: 7, slug: 'w', name: 'W'};
+      const bad = await runCli(args);
+      expect(bad.code).to.equal(1);
+      expect(bad.stderr).to.match(/workspace.*id/);
+      expect(bad.stdout).to.not.include('"type":"RECORD"');
+    } finally {
+      server.close();
+    }
+  });
+
   it('D1: a start_date without a zone is UTC to the built CLI under TZ=America/New_York', async () => {
     const requested: string[] = [];
     const server = createServer((request, response) => {

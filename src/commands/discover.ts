@@ -1,25 +1,44 @@
 // `--discover`: the catalog of every stream, plus the per-event streams the archive's newest files show (events_track_tables).
-import {type Config, SETTINGS} from '../config/settings.js';
-import {loadConfig} from '../config/sources.js';
-import {openArchive} from '../events/open.js';
+import type {Config} from '../config/settings.js';
 import {eventsConfigured} from '../events/settings.js';
-import {sampleTrackTables} from '../events/track-tables.js';
 import type {Logger} from '../shared/log.js';
-import {type Catalog, discover} from '../singer/catalog.js';
-import {ALL_STREAMS} from './sources.js';
+import {loadPrebuilt} from '../shared/prebuilt.js';
+import type {Catalog} from '../singer/catalog.js';
 
 /**
  * Offline and without a config it lists the fixed streams: Meltano discovers before every run, and
  * that must not need a token, the network or a valid config. With events_track_tables on, it samples
  * the archive within a budget; if that fails the fixed catalog is still printed, with a warning.
+ * The fixed catalog's text was rendered by `npm run build`, so the common case loads no stream code.
  */
-export async function discoverCatalog(configFiles: readonly string[], log: Logger): Promise<Catalog> {
+export async function discoverText(configFiles: readonly string[], log: Logger): Promise<string> {
   let config: Config | undefined;
   try {
-    config = configFiles.length > 0 ? loadConfig(configFiles, process.env) : undefined;
+    // Imported only with a config: the settings and their validator are most of what discovery loads.
+    if (configFiles.length > 0)
+      config = (await import('../config/sources.js')).loadConfig(configFiles, process.env);
   } catch {
     config = undefined;
   }
+  if (!config?.events_track_tables || !eventsConfigured(config)) {
+    const built = await loadPrebuilt<{text: string}>('catalog');
+    if (built) return built.text;
+  }
+  return render(await discoverCatalog(config, log));
+}
+
+function render(catalog: Catalog): string {
+  return `${JSON.stringify(catalog, null, 2)}\n`;
+}
+
+async function discoverCatalog(config: Config | undefined, log: Logger): Promise<Catalog> {
+  const [{SETTINGS}, {openArchive}, {sampleTrackTables}, {discover}, {ALL_STREAMS}] = await Promise.all([
+    import('../config/settings.js'),
+    import('../events/open.js'),
+    import('../events/track-tables.js'),
+    import('../singer/catalog.js'),
+    import('./sources.js'),
+  ]);
   if (!config?.events_track_tables || !eventsConfigured(config)) return discover(ALL_STREAMS);
   for (const [key, setting] of Object.entries(SETTINGS)) {
     const value = config[key as keyof Config];

@@ -1,14 +1,10 @@
 // The sources this tap reads, composed in one place: every stream the catalog offers, and the sources a run needs.
 import type {Config} from '../config/settings.js';
 import type {Source} from '../engine/source.js';
-import {openArchive} from '../events/open.js';
 import {eventsConfigured} from '../events/settings.js';
-import {createEventSource} from '../events/source.js';
 import {streams as eventStreams, REPLICATION_KEY} from '../events/streams.js';
 import {isTrackTable, TRACK_TABLE_PREFIX} from '../events/track-tables.js';
-import {httpFor} from '../public-api/client.js';
 import type {Http} from '../public-api/http.js';
-import {createPublicApiSource} from '../public-api/source.js';
 import {streams as publicApiStreams} from '../public-api/streams.js';
 import {InputError} from '../shared/errors.js';
 import {isObject} from '../shared/json.js';
@@ -47,17 +43,22 @@ export function defaultStreams(config: Config): (def: StreamSpec) => boolean {
 /**
  * One source per kind of selected stream, created only when selected: a run of event streams
  * needs no api_token, a run of API streams no bucket. What is missing is named with the fix.
+ * Each source's code is imported only then: a Public API run loads nothing of the archive reader.
  */
-export function createSources(
+export async function createSources(
   config: Config,
   selections: readonly Selection[],
   log: Logger,
   signal?: AbortSignal,
-): {sources: Source[]; http?: Http} {
+): Promise<{sources: Source[]; http?: Http}> {
   const sources: Source[] = [];
   const events = selections.filter((s) => isEventStream(s.def));
   let http: Http | undefined;
   if (events.length < selections.length) {
+    const [{httpFor}, {createPublicApiSource}] = await Promise.all([
+      import('../public-api/client.js'),
+      import('../public-api/source.js'),
+    ]);
     http = httpFor(config, log, signal);
     sources.push(createPublicApiSource(http, config));
   }
@@ -68,6 +69,10 @@ export function createSources(
           '(or events_local_dir), or deselect them',
       );
     }
+    const [{openArchive}, {createEventSource}] = await Promise.all([
+      import('../events/open.js'),
+      import('../events/source.js'),
+    ]);
     const tables = events.filter((s) => isTrackTable(s.def)).map((s) => s.def);
     sources.push(createEventSource(openArchive(config), config, signal, tables));
   }

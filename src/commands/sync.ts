@@ -7,6 +7,7 @@ import {seconds} from '../engine/status-line.js';
 import {type StreamResult, summaryTable} from '../engine/summary.js';
 import {sync} from '../engine/sync.js';
 import type {HttpStats} from '../public-api/http.js';
+import {loadValidators} from '../records/schemas.js';
 import {InputError, InterruptedError, StreamsFailedError} from '../shared/errors.js';
 import type {Logger} from '../shared/log.js';
 import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
@@ -57,6 +58,8 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
   const selections = loadSelections(files, config);
   const state = loadState(files);
   requireStartDate(config, selections, state);
+  const built = await loadValidators(selections.map((s) => s.def.name));
+  log.debug(`validators: ${built} of ${selections.length} streams compiled at build time`);
   const controller = new AbortController();
   // The writer's own error becomes the abort reason: every request and wait stops at once.
   const writer = createLineWriter(out, (error) => controller.abort(error));
@@ -65,7 +68,7 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     log.warn(`${signal} received: stopping requests and writing the last STATE`);
     controller.abort(new InterruptedError(signal));
   };
-  const {sources, http} = createSources(config, selections, log, controller.signal);
+  const {sources, http} = await createSources(config, selections, log, controller.signal);
   const stats = () => http?.stats() ?? {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};
   process.on('SIGINT', onSignal('SIGINT')).on('SIGTERM', onSignal('SIGTERM'));
   // At a terminal the summary table names them all at the end; a log file wants the list up front.

@@ -5,7 +5,8 @@ import type {Ajv as AjvClass, ErrorObject, ValidateFunction} from 'ajv';
 import {EVENTS_SETTINGS, type EventsConfig, eventsConfigProblems} from '../events/settings.js';
 import {resolveHost} from '../public-api/region.js';
 import {InputError, UsageError} from '../shared/errors.js';
-import {describe} from '../shared/json.js';
+import {describe, type JsonObject} from '../shared/json.js';
+import {loadPrebuilt} from '../shared/prebuilt.js';
 import {parseInstant} from '../shared/time.js';
 
 /** The Public API's settings, the engine's, and the event archive's (events_*). */
@@ -198,19 +199,32 @@ export const CONFIG_SCHEMA = {
   required: [] as string[],
 } as const;
 
-let validator: ValidateFunction | undefined;
+/** The options of the config validator, at run time and in the one `npm run build` compiles. */
+export const CONFIG_VALIDATOR_OPTIONS = {allErrors: true, useDefaults: true, strict: false} as const;
 
-/** Compiled on first use: --about and --discover, which never read a config, do not load ajv at all. */
-function validateSchema(): ValidateFunction {
-  if (validator) return validator;
-  const {Ajv} = createRequire(import.meta.url)('ajv') as {Ajv: typeof AjvClass};
-  validator = new Ajv({allErrors: true, useDefaults: true, strict: false}).compile({
+/** What the config is validated against: ajv does not know the annotation keywords, so they are stripped. */
+export function configValidationSchema(): JsonObject {
+  return {
     ...CONFIG_SCHEMA,
-    // ajv does not know the annotation keywords; strip them from the validation copy.
     properties: Object.fromEntries(
       Object.entries(SETTINGS).map(([key, {secret: _s, writeOnly: _w, format: _f, ...rest}]) => [key, rest]),
     ),
-  });
+  } as JsonObject;
+}
+
+// The validator `npm run build` compiled, with the schema it was compiled from: no ajv compile at start-up.
+const prebuilt = await loadPrebuilt<{schema: string; validate: ValidateFunction}>('config-validator');
+let validator: ValidateFunction | undefined;
+
+/** Compiled on first use, unless the build's validator is for this very schema. */
+function validateSchema(): ValidateFunction {
+  if (validator) return validator;
+  const schema = configValidationSchema();
+  if (prebuilt && prebuilt.schema === JSON.stringify(schema)) validator = prebuilt.validate;
+  else {
+    const {Ajv} = createRequire(import.meta.url)('ajv') as {Ajv: typeof AjvClass};
+    validator = new Ajv(CONFIG_VALIDATOR_OPTIONS).compile(schema);
+  }
   return validator;
 }
 

@@ -54,6 +54,16 @@ const cases: Case[] = [
   configCase('config is an array', [], 'must hold a JSON object, not an array'),
   configCase('config is a string', '"text"', 'must hold a JSON object, not a string'),
   configCase('config is null', 'null', 'must hold a JSON object, not null'),
+  configCase(
+    'endpoint limit for an unknown stream',
+    withConfig({endpoint_requests_per_minute: 'warehouse_sync=10'}),
+    'names no Public API stream',
+  ),
+  configCase(
+    'endpoint limit not stream=limit',
+    withConfig({endpoint_requests_per_minute: 'warehouse_syncs:10'}),
+    'is not stream=limit',
+  ),
   configCase('config is a number', '42', 'must hold a JSON object, not a number'),
   configCase('api_token is a number', withConfig({api_token: 1234567890123}), 'api_token must be a string'),
   configCase('api_token too short', withConfig({api_token: 'abc'}), 'api_token is too short'),

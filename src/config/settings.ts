@@ -19,6 +19,7 @@ export interface Config extends EventsConfig {
   user_agent?: string;
   request_timeout: number;
   requests_per_minute: number;
+  endpoint_requests_per_minute?: string;
   max_retries: number;
   backoff_base_ms: number;
   backoff_max_ms: number;
@@ -105,6 +106,12 @@ export const SETTINGS: Record<keyof Config, Setting> = {
     default: 200,
     minimum: 1,
     maximum: 100000,
+  },
+  endpoint_requests_per_minute: {
+    type: 'string',
+    title: 'Endpoint Requests Per Minute',
+    description:
+      "Comma-separated stream=limit pairs replacing an endpoint's documented per-minute limit (e.g. warehouse_syncs=10,audiences=60), for when Segment changes a limit; streams reading one endpoint share its limit.",
   },
   max_retries: {
     type: 'integer',

@@ -8,6 +8,7 @@ import type {Logger} from '../shared/log.js';
 import {iso, parseInstant} from '../shared/time.js';
 import {createDetailReader} from './detail.js';
 import type {Dialect} from './dialect.js';
+import {endpointLimit} from './endpoint-limits.js';
 import type {Http, Query} from './http.js';
 import {type PageOptions, pages} from './paginate.js';
 import {planSlices, type Slice} from './slices.js';
@@ -238,7 +239,7 @@ function startFor(def: StreamDef, ctx: ApiContext): number | undefined {
 export interface ApiAccess {
   readonly http: Http;
   readonly dialect: Dialect;
-  readonly config: Pick<Config, 'page_size'>;
+  readonly config: Pick<Config, 'page_size' | 'endpoint_requests_per_minute'>;
 }
 
 /**
@@ -263,13 +264,14 @@ export function slicePages(
 
 /** How a stream's endpoint is paged and paced: its page size, query form, media type and own limit. */
 export function pageOptions(def: StreamDef, api: ApiAccess): PageOptions {
+  const perMinute = endpointLimit(def, api.config);
   return {
     stream: def.name,
     pageSize: Math.max(api.config.page_size, def.minPageSize ?? 0),
     form: api.dialect.pagination,
     paginated: def.paginated !== false,
     ...(def.accept ? {accept: def.accept} : {}),
-    ...(def.requestsPerMinute ? {requestsPerMinute: def.requestsPerMinute, limitKey: def.path} : {}),
+    ...(perMinute ? {requestsPerMinute: perMinute, limitKey: def.path} : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import {DAY_MS} from '../shared/time.js';
 import type {Selection} from '../singer/catalog.js';
 import {createDetailReader} from './detail.js';
 import {createRecordPreparer} from './prepare.js';
-import {type ApiAccess, envelopeItems, fillPath, parentQuery, slicePages} from './reader.js';
+import {type ApiAccess, envelopeItems, feedsChild, fillPath, parentQuery, slicePages} from './reader.js';
 import {planSlices} from './slices.js';
 import {apiDef, type StreamDef, streamByName} from './streams.js';
 
@@ -35,10 +35,18 @@ export async function checkStreams(
     // Usage walks months oldest first, day windows days: the newest is the one most likely to have rows.
     const newestFirst = def.window === 'usage-month' || def.window === 'day-window';
     const slice = newestFirst ? slices.at(-1) : slices[0];
-    const items = await firstPage(def, deps, fillPath(def, parentId), slice?.query ?? fromParent);
+    const items = await firstPage(def, deps, fillPath(def, parentId, parent), slice?.query ?? fromParent);
     const stamp = {...fromParent, ...slice?.stamp};
     if (Object.keys(stamp).length === 0) return items;
     return items.map((item) => (isObject(item) ? {...fromParent, ...item, ...slice?.stamp} : item));
+  };
+  // A parent that is itself a child (a grandchild's): its first page for the first grandparent.
+  const parentItems = async (parent: StreamDef): Promise<JsonValue[]> => {
+    if (!parent.parent) return firstItems(parent);
+    const top = streamByName(parent.parent.stream) as StreamDef;
+    if (!parentPages.has(top.name)) parentPages.set(top.name, firstItems(top));
+    const first = (await parentPages.get(top.name))?.find((p) => isObject(p) && typeof p.id === 'string');
+    return isObject(first) ? firstItems(parent, first) : [];
   };
   const results: StreamCheck[] = [];
   for (const selection of selections) {
@@ -52,9 +60,9 @@ export async function checkStreams(
       let parentItem: JsonObject | undefined;
       if (def.parent) {
         const parent = streamByName(def.parent.stream) as StreamDef;
-        if (!parentPages.has(parent.name)) parentPages.set(parent.name, firstItems(parent));
+        if (!parentPages.has(parent.name)) parentPages.set(parent.name, parentItems(parent));
         const first = (await parentPages.get(parent.name))?.find(
-          (p) => isObject(p) && typeof p.id === 'string',
+          (p) => isObject(p) && typeof p.id === 'string' && feedsChild(def, p),
         );
         parentId = isObject(first) ? String(first.id) : undefined;
         parentItem = isObject(first) ? first : undefined;

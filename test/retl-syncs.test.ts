@@ -1,7 +1,9 @@
 // reverse_etl_syncs through real HTTP (nock): a grandchild read per RETL mapping, paged by top-level count/cursor.
 import {expect} from 'chai';
 import nock from 'nock';
+import {type Simulator, startSimulator} from '../dev/simulator/server.js';
 import {API, checkOrdering, memoryLogger, records, runSync, selections, testConfig} from './helpers.js';
+import {runCli, tempFiles} from './support/cli.js';
 
 const ALPHA = 'application/vnd.segment.v1alpha+json';
 const DESTINATION = {id: 'dst_4kPq9RmT2vWx7YzA1bCdEf', name: 'Braze', sourceId: 'src_1'};
@@ -175,5 +177,34 @@ describe('reverse_etl_syncs (nock)', () => {
     const warnings = log.lines.filter((l) => l.startsWith('WARNING') && l.includes('reverse_etl_syncs'));
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.include('destination_subscriptions');
+  });
+});
+
+describe('reverse_etl_syncs in --test=streams (simulator)', function () {
+  this.timeout(60_000);
+  let sim: Simulator;
+  before(async () => {
+    sim = await startSimulator({scale: 1, seed: 5});
+  });
+  after(async () => sim?.close());
+
+  it('looks past destinations without a mapping and reads one page of a mapping', async () => {
+    const files = tempFiles({
+      'config.json': {api_token: sim.token, base_url: sim.url, requests_per_minute: 100000},
+    });
+    const result = await runCli([
+      '--config',
+      files['config.json'] as string,
+      '--test=streams',
+      '--format',
+      'json',
+    ]);
+    expect(result.code, result.stderr).to.equal(0);
+    const report = JSON.parse(result.stdout) as {
+      streams: {stream: string; readable: string; records_seen: number}[];
+    };
+    const check = report.streams.find((s) => s.stream === 'reverse_etl_syncs');
+    expect(check?.readable).to.equal('yes');
+    expect(check?.records_seen).to.be.greaterThan(0);
   });
 });

@@ -18,6 +18,9 @@ export interface CheckDeps extends ApiAccess {
   now: number;
 }
 
+/** How many grandparents a grandchild's check looks through for a parent that feeds it. */
+const GRANDPARENTS = 10;
+
 /** How far back incremental streams look for a first page. */
 const LOOKBACK_MS = 30 * DAY_MS;
 
@@ -40,13 +43,20 @@ export async function checkStreams(
     if (Object.keys(stamp).length === 0) return items;
     return items.map((item) => (isObject(item) ? {...fromParent, ...item, ...slice?.stamp} : item));
   };
-  // A parent that is itself a child (a grandchild's): its first page for the first grandparent.
-  const parentItems = async (parent: StreamDef): Promise<JsonValue[]> => {
+  // A parent that is itself a child (a grandchild's): its first page for the first grandparents, up
+  // to GRANDPARENTS of them, until one has an item that feeds the grandchild (a RETL mapping is rare).
+  const parentItems = async (parent: StreamDef, child: StreamDef): Promise<JsonValue[]> => {
     if (!parent.parent) return firstItems(parent);
     const top = streamByName(parent.parent.stream) as StreamDef;
     if (!parentPages.has(top.name)) parentPages.set(top.name, firstItems(top));
-    const first = (await parentPages.get(top.name))?.find((p) => isObject(p) && typeof p.id === 'string');
-    return isObject(first) ? firstItems(parent, first) : [];
+    const tops = ((await parentPages.get(top.name)) ?? []).filter(
+      (p): p is JsonObject => isObject(p) && typeof p.id === 'string',
+    );
+    for (const item of tops.slice(0, GRANDPARENTS)) {
+      const items = await firstItems(parent, item);
+      if (items.some((i) => feedsChild(child, i))) return items;
+    }
+    return [];
   };
   const results: StreamCheck[] = [];
   for (const selection of selections) {
@@ -60,8 +70,10 @@ export async function checkStreams(
       let parentItem: JsonObject | undefined;
       if (def.parent) {
         const parent = streamByName(def.parent.stream) as StreamDef;
-        if (!parentPages.has(parent.name)) parentPages.set(parent.name, parentItems(parent));
-        const first = (await parentPages.get(parent.name))?.find(
+        // A grandchild's parent listing depends on what feeds it: cached per child, not per parent.
+        const cacheKey = parent.parent ? `${parent.name} for ${def.name}` : parent.name;
+        if (!parentPages.has(cacheKey)) parentPages.set(cacheKey, parentItems(parent, def));
+        const first = (await parentPages.get(cacheKey))?.find(
           (p) => isObject(p) && typeof p.id === 'string' && feedsChild(def, p),
         );
         parentId = isObject(first) ? String(first.id) : undefined;

@@ -163,6 +163,38 @@ describe('reverse_etl_syncs (nock)', () => {
     expect(gone[0]).to.include(`parent ${second.id} is gone`);
   });
 
+  it('resumes after the last destination an interrupted run completed', async () => {
+    const other = {id: 'dst_second', name: 'Iterable', sourceId: 'src_1'};
+    const mapping = {...MAPPING, id: 'sub_retl_9', destinationId: other.id};
+    nock(API)
+      .get('/destinations')
+      .query(true)
+      .reply(200, {
+        data: {destinations: [DESTINATION, other], pagination: {current: 'MA==', totalEntries: 2}},
+      });
+    // Only the second destination is read: the first one's subscriptions must not be asked.
+    const skipped = subscriptionsOf([MAPPING]);
+    nock(API)
+      .get(`/destinations/${other.id}/subscriptions`)
+      .query(true)
+      .reply(200, {data: {subscriptions: [mapping]}})
+      .get(`/reverse-etl-models/${MODEL}/subscriptionId/${mapping.id}/syncs`)
+      .query({count: '100'})
+      .reply(200, {data: {syncStatuses: [sync('s9', '2026-11-26T01:00:00Z')]}});
+    const result = await runSync({
+      selections: selections('reverse_etl_syncs'),
+      state: {
+        currently_syncing: null,
+        bookmarks: {reverse_etl_syncs: {last_completed_parent: DESTINATION.id}},
+      },
+    });
+    expect(skipped.isDone()).to.equal(false);
+    expect(nock.pendingMocks()).to.have.length(1);
+    expect(records(result, 'reverse_etl_syncs').map((r) => [r.subscriptionId, r.syncId])).to.deep.equal([
+      [mapping.id, 's9'],
+    ]);
+  });
+
   it('skips the stream when the subscriptions it reads through are refused', async () => {
     const log = memoryLogger();
     const parent = oneDestination();

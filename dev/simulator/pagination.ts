@@ -22,16 +22,25 @@ export function decodeOffset(cursor: unknown): number | undefined {
 
 export const offsetCodec: CursorCodec = {encode: encodeOffset, decode: decodeOffset};
 
-function readCount(query: URLSearchParams): number | ApiError {
-  const text = query.get('pagination.count');
-  if (text === null) return DEFAULT_COUNT;
+/** The reverse-ETL sync listing's own paging: top-level `count` (1–100, default 10) and `cursor`. */
+const TOP_LEVEL = {count: 'count', cursor: 'cursor', fallback: 10, max: 100};
+const NESTED = {
+  count: 'pagination.count',
+  cursor: 'pagination.cursor',
+  fallback: DEFAULT_COUNT,
+  max: MAX_COUNT,
+};
+
+function readCount(query: URLSearchParams, names: typeof NESTED): number | ApiError {
+  const text = query.get(names.count);
+  if (text === null) return names.fallback;
   const count = Number(text);
-  if (/^\d+$/.test(text) && count >= 1 && count <= MAX_COUNT) return count;
+  if (/^\d+$/.test(text) && count >= 1 && count <= names.max) return count;
   return apiError(
     422,
     'ValidationFailure',
-    `pagination.count must be an integer between 1 and ${MAX_COUNT}`,
-    'pagination.count',
+    `${names.count} must be an integer between 1 and ${names.max}`,
+    names.count,
   );
 }
 
@@ -44,13 +53,14 @@ export function pageData(
   if (!listing.paged) {
     return {[key]: Array.from({length: collection.count}, (_, k) => collection.item(k))};
   }
-  const size = readCount(query);
+  const names = listing.topLevel ? TOP_LEVEL : NESTED;
+  const size = readCount(query, names);
   if (typeof size !== 'number') return size;
   const codec = listing.codec ?? offsetCodec;
-  const cursor = query.get('pagination.cursor');
+  const cursor = query.get(names.cursor);
   const offset = cursor === null ? 0 : codec.decode(cursor);
   if (offset === undefined || offset > collection.count) {
-    return apiError(422, 'ValidationFailure', 'Invalid pagination cursor', 'pagination.cursor');
+    return apiError(422, 'ValidationFailure', 'Invalid pagination cursor', names.cursor);
   }
   const end = Math.min(collection.count, offset + size);
   const items: unknown[] = [];

@@ -11,6 +11,7 @@ import {overviewListing} from './overview.js';
 import {pageData} from './pagination.js';
 import {groupUsers} from './people.js';
 import {planSources, rules} from './protocols.js';
+import {mappingOf, retlSyncs} from './retl-syncs.js';
 import {
   type ApiError,
   apiError,
@@ -27,6 +28,8 @@ import {warehouseSyncs} from './warehouse-syncs.js';
 interface Context {
   ws: Workspace;
   id: string;
+  /** Every `{id}` of the path in order (`id` is the first). */
+  ids: readonly string[];
   query: URLSearchParams;
   now: number;
 }
@@ -127,6 +130,16 @@ function spaceAudiences(ctx: Context): Listing | ApiError {
   return index === undefined ? notFound() : listOf('audiences', audiences(ctx.ws, index, schedules));
 }
 
+/** A reverse-ETL mapping's runs: the model must exist and the subscription must be its mapping. */
+function retlSyncsOf(ctx: Context): Listing | ApiError {
+  const [modelId = '', subscriptionId = ''] = ctx.ids;
+  const mapping = mappingOf(ctx.ws, subscriptionId);
+  if (ctx.ws.indexOf('reverseEtlModels', modelId) === undefined || mapping?.modelId !== modelId)
+    return notFound();
+  const collection = retlSyncs(ctx.ws, mapping.d, mapping.k, modelId);
+  return {kind: 'list', key: 'syncStatuses', paged: true, topLevel: true, collection};
+}
+
 const workspace = (ctx: Context): Listing => ({
   kind: 'object',
   key: 'workspace',
@@ -195,6 +208,7 @@ const TABLE: [string, Route['resolve'], (true | 'beta' | 'beta-only')?][] = [
   ['/regulations', list('regulations', 'regulations')],
   ['/regulations/sources/{id}', regulationsOfSource],
   ['/reverse-etl-models', list('models', 'reverseEtlModels'), true],
+  ['/reverse-etl-models/{id}/subscriptionId/{id}/syncs', retlSyncsOf, true],
   ['/transformations', list('transformations', 'transformations')],
   ['/functions', functions],
   ['/functions/{id}', functionDetail],
@@ -215,19 +229,21 @@ const ROUTES = TABLE.map(([pattern, resolve, alpha]) => ({
 export interface RouteMatch {
   route: Route;
   id: string;
+  ids: string[];
 }
 
 export function matchRoute(path: string): RouteMatch | undefined {
   const parts = (path.length > 1 ? path.replace(/\/+$/, '') : path).split('/');
   for (const route of ROUTES) {
     if (route.parts.length !== parts.length) continue;
-    let id = '';
+    const ids: string[] = [];
     const ok = route.parts.every((part, k) => {
       if (part !== '{id}') return part === parts[k];
-      id = decodeURIComponent(parts[k] ?? '');
+      const id = decodeURIComponent(parts[k] ?? '');
+      ids.push(id);
       return id !== '';
     });
-    if (ok) return {route, id};
+    if (ok) return {route, id: ids[0] ?? '', ids};
   }
   return undefined;
 }
@@ -235,7 +251,7 @@ export function matchRoute(path: string): RouteMatch | undefined {
 export type Response = {listing: Listing; data: JsonObject} | ApiError;
 
 export function respondTo(match: RouteMatch, ws: Workspace, query: URLSearchParams, now: number): Response {
-  const listing = match.route.resolve({ws, id: match.id, query, now});
+  const listing = match.route.resolve({ws, id: match.id, ids: match.ids, query, now});
   if (isApiError(listing)) return listing;
   if (listing.kind === 'object') return {listing, data: {[listing.key]: listing.value}};
   const data = pageData(listing, query);

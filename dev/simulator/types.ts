@@ -40,6 +40,8 @@ export type Listing =
       extra?: JsonObject;
       /** Audit events pin endTime in the cursor; other lists encode a bare offset. */
       codec?: CursorCodec;
+      /** Paged by plain `count` (1–100, default 10) and `cursor` instead of `pagination.*` (reverse-ETL syncs). */
+      topLevel?: boolean;
     };
 
 export interface CursorCodec {

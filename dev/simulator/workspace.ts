@@ -132,12 +132,16 @@ export function listAll(
 ): unknown[] {
   const items: unknown[] = [];
   let cursor: string | undefined;
+  // A listing paged by top-level count/cursor (reverse-ETL syncs) is followed in its own form.
+  let topLevel = false;
   do {
     const params = new URLSearchParams({...query, 'pagination.count': '1000'});
-    if (cursor !== undefined) params.set('pagination.cursor', cursor);
+    if (cursor !== undefined) params.set(topLevel ? 'cursor' : 'pagination.cursor', cursor);
+    if (topLevel) params.set('count', '100');
     const result = respond(ws, apiPath, params, now);
     if ('status' in result) throw new Error(`${apiPath}: ${result.status} ${result.message}`);
     if (result.listing.kind === 'object') return [result.listing.value];
+    topLevel = result.listing.topLevel === true;
     items.push(...(result.data[result.listing.key] as unknown[]));
     cursor = (result.data.pagination as JsonObject | undefined)?.next as string | undefined;
   } while (cursor !== undefined);

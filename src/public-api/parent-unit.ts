@@ -5,9 +5,19 @@ import {ForbiddenError, HttpError} from '../shared/errors.js';
 import {isObject, type JsonValue} from '../shared/json.js';
 import {iso} from '../shared/time.js';
 import {forbiddenWarning, skipReason} from './forbidden.js';
-import {envelopeItems, pageRecords, readStream, slicePages, totalEntries} from './reader.js';
+import {
+  envelopeItems,
+  feedsChild,
+  fillPath,
+  pageRecords,
+  parentQuery,
+  readStream,
+  slicePages,
+  totalEntries,
+} from './reader.js';
 import {type DerivedRun, derivedRecords, inversePairs, listingPairs} from './relations.js';
 import type {ApiContext, ApiRun, Unit} from './source.js';
+import {type StreamDef, streamByName} from './streams.js';
 
 type ChildPhase = 'waiting' | 'running' | 'finished' | 'forbidden' | 'failed';
 
@@ -22,6 +32,8 @@ interface ChildProgress {
   readonly mirrors: DerivedRun[];
   /** The newest replication value (ms) of an incremental child, its bookmark once every parent is read. */
   newest: number;
+  /** One of its listings has been answered in this run (a later 404 is about that parent, not the plan). */
+  answered: boolean;
 }
 
 /**
@@ -49,8 +61,14 @@ export async function* runParentUnit(
       phase: resumeAfter === undefined ? 'running' : 'waiting',
       mirrors: unit.derived.filter((d) => d.how.kind === 'inverse' && d.how.host === run.def.name),
       newest: Number.NEGATIVE_INFINITY,
+      answered: false,
     };
   });
+  // Grandchildren come after every direct child, so that a child they read through is heard first.
+  children.sort((a, b) => Number(throughChild(a, unit.rootDef)) - Number(throughChild(b, unit.rootDef)));
+  const intermediates = new Set(
+    children.filter((c) => throughChild(c, unit.rootDef)).map((c) => c.run.def.parent?.stream as string),
+  );
   const listings = unit.derived.filter((d) => d.how.kind === 'listing');
   const completed = new Set<string>();
   const parentDef = unit.rootDef;
@@ -84,15 +102,26 @@ export async function* runParentUnit(
           const id = isObject(item) && typeof item.id === 'string' ? item.id : undefined;
           if (id === undefined) continue;
           const done: EngineEvent[] = [];
+          // This parent's listing of each child that a grandchild reads through, when it was read anyway.
+          const heard = new Map<string, JsonValue[]>();
           for (const child of children) {
             if (child.phase === 'waiting') {
               if (child.resumeAfter === id) child.phase = 'running';
               continue;
             }
             if (child.phase !== 'running') continue;
-            child.newest = Math.max(child.newest, yield* childOfParent(child, item, id, ctx));
-            if (child.phase === 'running')
-              done.push({type: 'PARENT_DONE', stream: child.run.def.name, parentId: id});
+            const {name} = child.run.def;
+            if (throughChild(child, parentDef)) {
+              child.newest = Math.max(child.newest, yield* grandchildOfParent(child, item, id, heard, ctx));
+            } else {
+              const listing: JsonValue[] = [];
+              const hear = intermediates.has(name)
+                ? (items: readonly JsonValue[]) => listing.push(...items)
+                : undefined;
+              child.newest = Math.max(child.newest, yield* childOfParent(child, item, id, ctx, hear));
+              if (hear && child.phase === 'running') heard.set(name, listing);
+            }
+            if (child.phase === 'running') done.push({type: 'PARENT_DONE', stream: name, parentId: id});
           }
           if (done.length > 0) yield done;
         }
@@ -172,19 +201,32 @@ async function* childOfParent(
   parent: JsonValue,
   parentId: string,
   ctx: ApiContext,
+  /** Told each page's items (a grandchild reads through them). */
+  hear?: (items: readonly JsonValue[]) => void,
 ): AsyncGenerator<EngineEvent[], number> {
   const {def} = child.run;
   const mirror =
-    child.mirrors.length === 0
+    child.mirrors.length === 0 && !hear
       ? undefined
       : (items: readonly JsonValue[]) => {
+          hear?.(items);
           const time = iso(ctx.now());
           return child.mirrors.flatMap((m) => derivedRecords(m, inversePairs(parent, items), time, ctx));
         };
   const none = Number.NEGATIVE_INFINITY;
   try {
-    return yield* readStream(child.run, ctx, parentId, isObject(parent) ? parent : {}, mirror);
+    const newest = yield* readStream(child.run, ctx, parentId, isObject(parent) ? parent : {}, mirror);
+    child.answered = true;
+    return newest;
   } catch (error) {
+    // A plan-gated child whose very first listing is a 404: the plan lacks the feature (as for a
+    // gated list read as a whole), not one parent gone; one warning, and the child is skipped.
+    if (error instanceof HttpError && error.status === 404 && def.feature && !child.answered) {
+      ctx.log.warn(forbiddenWarning(def, error, ctx));
+      child.phase = 'forbidden';
+      child.run.skipped = skipReason(def, error);
+      return none;
+    }
     if (error instanceof HttpError && error.status === 404) {
       ctx.log.warn(`stream ${def.name}: parent ${parentId} is gone (404); skipping its ${def.name}`);
       return none;
@@ -208,4 +250,68 @@ async function* childOfParent(
     }
     return none;
   }
+}
+
+/** A grandchild: its parent stream is a child of the unit's root (ParentLink names the middle one). */
+function throughChild(child: ChildProgress, rootDef: StreamDef): boolean {
+  const via = child.run.def.parent?.stream;
+  return via !== undefined && via !== rootDef.name;
+}
+
+/**
+ * One root parent's grandchild listings: one per item of the middle stream's listing of that parent
+ * which feeds the grandchild (ParentLink.when). The middle listing is the one its own stream just
+ * read when it is selected and still running, else it is read here without emitting anything.
+ * A 403 on the middle listing skips the grandchild (it cannot be read without it).
+ */
+async function* grandchildOfParent(
+  child: ChildProgress,
+  root: JsonValue,
+  rootId: string,
+  heard: ReadonlyMap<string, JsonValue[]>,
+  ctx: ApiContext,
+): AsyncGenerator<EngineEvent[], number> {
+  const {def} = child.run;
+  const viaDef = streamByName(def.parent?.stream as string) as StreamDef;
+  let middle = heard.get(viaDef.name);
+  if (middle === undefined) {
+    try {
+      middle = await listAll(viaDef, root, rootId, ctx);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return Number.NEGATIVE_INFINITY;
+      if (error instanceof ForbiddenError && !ctx.config.strict_streams) {
+        ctx.log.warn(`stream ${def.name} skipped: ${error.message} on its parent ${viaDef.name}`);
+        child.phase = 'forbidden';
+        child.run.skipped = `403 on parent ${viaDef.name}`;
+        return Number.NEGATIVE_INFINITY;
+      }
+      const failure = asStreamFailure(error, ctx.config);
+      if (!failure) throw error;
+      child.phase = 'failed';
+      yield streamsFailed([child.run], failure, ctx.log);
+      return Number.NEGATIVE_INFINITY;
+    }
+  }
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const item of middle) {
+    if (!feedsChild(def, item) || !isObject(item) || typeof item.id !== 'string') continue;
+    newest = Math.max(newest, yield* childOfParent(child, item, item.id, ctx));
+    if (child.phase !== 'running') break;
+  }
+  return newest;
+}
+
+/** Every item of a child's listing for one parent, read for a grandchild only (nothing emitted). */
+async function listAll(
+  def: StreamDef,
+  parent: JsonValue,
+  parentId: string,
+  ctx: ApiContext,
+): Promise<JsonValue[]> {
+  const record = isObject(parent) ? parent : {};
+  const path = fillPath(def, parentId, record);
+  const items: JsonValue[] = [];
+  for await (const body of slicePages(def, ctx, path, {...def.query, ...parentQuery(def, record)}))
+    items.push(...envelopeItems(body, def, path));
+  return items;
 }

@@ -9,7 +9,7 @@ import {DAY_MS} from '../shared/time.js';
 import type {Selection} from '../singer/catalog.js';
 import {createDetailReader} from './detail.js';
 import {createRecordPreparer} from './prepare.js';
-import {type ApiAccess, envelopeItems, fillPath, parentQuery, slicePages} from './reader.js';
+import {type ApiAccess, envelopeItems, feedsChild, fillPath, parentQuery, slicePages} from './reader.js';
 import {planSlices} from './slices.js';
 import {apiDef, type StreamDef, streamByName} from './streams.js';
 
@@ -17,6 +17,9 @@ export interface CheckDeps extends ApiAccess {
   config: Config;
   now: number;
 }
+
+/** How many grandparents a grandchild's check looks through for a parent that feeds it. */
+const GRANDPARENTS = 10;
 
 /** How far back incremental streams look for a first page. */
 const LOOKBACK_MS = 30 * DAY_MS;
@@ -35,10 +38,25 @@ export async function checkStreams(
     // Usage walks months oldest first, day windows days: the newest is the one most likely to have rows.
     const newestFirst = def.window === 'usage-month' || def.window === 'day-window';
     const slice = newestFirst ? slices.at(-1) : slices[0];
-    const items = await firstPage(def, deps, fillPath(def, parentId), slice?.query ?? fromParent);
+    const items = await firstPage(def, deps, fillPath(def, parentId, parent), slice?.query ?? fromParent);
     const stamp = {...fromParent, ...slice?.stamp};
     if (Object.keys(stamp).length === 0) return items;
     return items.map((item) => (isObject(item) ? {...fromParent, ...item, ...slice?.stamp} : item));
+  };
+  // A parent that is itself a child (a grandchild's): its first page for the first grandparents, up
+  // to GRANDPARENTS of them, until one has an item that feeds the grandchild (a RETL mapping is rare).
+  const parentItems = async (parent: StreamDef, child: StreamDef): Promise<JsonValue[]> => {
+    if (!parent.parent) return firstItems(parent);
+    const top = streamByName(parent.parent.stream) as StreamDef;
+    if (!parentPages.has(top.name)) parentPages.set(top.name, firstItems(top));
+    const tops = ((await parentPages.get(top.name)) ?? []).filter(
+      (p): p is JsonObject => isObject(p) && typeof p.id === 'string',
+    );
+    for (const item of tops.slice(0, GRANDPARENTS)) {
+      const items = await firstItems(parent, item);
+      if (items.some((i) => feedsChild(child, i))) return items;
+    }
+    return [];
   };
   const results: StreamCheck[] = [];
   for (const selection of selections) {
@@ -52,9 +70,11 @@ export async function checkStreams(
       let parentItem: JsonObject | undefined;
       if (def.parent) {
         const parent = streamByName(def.parent.stream) as StreamDef;
-        if (!parentPages.has(parent.name)) parentPages.set(parent.name, firstItems(parent));
-        const first = (await parentPages.get(parent.name))?.find(
-          (p) => isObject(p) && typeof p.id === 'string',
+        // A grandchild's parent listing depends on what feeds it: cached per child, not per parent.
+        const cacheKey = parent.parent ? `${parent.name} for ${def.name}` : parent.name;
+        if (!parentPages.has(cacheKey)) parentPages.set(cacheKey, parentItems(parent, def));
+        const first = (await parentPages.get(cacheKey))?.find(
+          (p) => isObject(p) && typeof p.id === 'string' && feedsChild(def, p),
         );
         parentId = isObject(first) ? String(first.id) : undefined;
         parentItem = isObject(first) ? first : undefined;

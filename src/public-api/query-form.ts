@@ -142,3 +142,17 @@ export function createPaginationForm(log: Logger): PaginationForm {
 function rejectsForm(error: unknown): error is HttpError {
   return error instanceof HttpError && (error.status === 400 || error.status === 422);
 }
+
+/**
+ * The form of the endpoints that page with plain `count` and `cursor` query parameters (the
+ * reverse-ETL sync listing): nothing to learn, so it is the same for every host.
+ */
+export const topLevelForm: PaginationForm = {
+  get: (getJson, path, query, page, options) =>
+    getJson(
+      path,
+      {...query, count: String(page.count), ...(page.cursor ? {cursor: page.cursor} : {})},
+      options,
+    ),
+  describe: () => 'count and cursor (top-level)',
+};

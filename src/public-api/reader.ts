@@ -11,6 +11,7 @@ import type {Dialect} from './dialect.js';
 import {endpointLimit} from './endpoint-limits.js';
 import type {Http, Query} from './http.js';
 import {type PageOptions, pages} from './paginate.js';
+import {topLevelForm} from './query-form.js';
 import {planSlices, type Slice} from './slices.js';
 import type {ApiContext, ApiRun} from './source.js';
 import type {StreamDef} from './streams.js';
@@ -43,7 +44,7 @@ export async function* readStream(
   const slices = def.parent
     ? childSlices(run, ctx, fromParent)
     : planSlices(def, startFor(def, ctx), ctx.signpost, ctx.log);
-  const path = fillPath(def, parentId);
+  const path = fillPath(def, parentId, parent);
   let newest = Number.NEGATIVE_INFINITY;
   const advance = (): EngineEvent[] =>
     def.replicationKey && !def.parent && newest > Number.NEGATIVE_INFINITY
@@ -267,18 +268,36 @@ export function pageOptions(def: StreamDef, api: ApiAccess): PageOptions {
   const perMinute = endpointLimit(def, api.config);
   return {
     stream: def.name,
-    pageSize: Math.max(api.config.page_size, def.minPageSize ?? 0),
-    form: api.dialect.pagination,
+    pageSize: Math.min(
+      Math.max(api.config.page_size, def.minPageSize ?? 0),
+      def.maxPageSize ?? Number.POSITIVE_INFINITY,
+    ),
+    form: def.pageQuery === 'top-level' ? topLevelForm : api.dialect.pagination,
     paginated: def.paginated !== false,
     ...(def.accept ? {accept: def.accept} : {}),
     ...(perMinute ? {requestsPerMinute: perMinute, limitKey: def.path} : {}),
   };
 }
 
-export function fillPath(def: StreamDef, parentId?: string): string {
+export function fillPath(def: StreamDef, parentId?: string, parent?: JsonObject): string {
   if (!def.parent) return def.path;
   if (parentId === undefined) throw new Error(`stream ${def.name} needs a parent id`);
-  return def.path.replace(`{${def.parent.pathParam}}`, encodeURIComponent(parentId));
+  let path = def.path.replace(`{${def.parent.pathParam}}`, encodeURIComponent(parentId));
+  for (const [param, field] of Object.entries(def.parent.pathFields ?? {})) {
+    const value = parent?.[field];
+    if (typeof value !== 'string' || value === '')
+      throw new Error(`stream ${def.name} needs the parent's ${field}`);
+    path = path.replace(`{${param}}`, encodeURIComponent(value));
+  }
+  return path;
+}
+
+/** Whether a parent record feeds this child at all (ParentLink.when): the others cost no request. */
+export function feedsChild(def: StreamDef, parent: JsonValue): boolean {
+  const wanted = def.parent?.when ?? [];
+  return wanted.every(
+    (field) => isObject(parent) && typeof parent[field] === 'string' && parent[field] !== '',
+  );
 }
 
 /** The records of one response: `data.<recordsKey>`, checked so a bad page fails with a clear line. */

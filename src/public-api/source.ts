@@ -77,7 +77,9 @@ function planUnits(runs: readonly ApiRun[], derive: boolean): Unit[] {
   const selected = new Set(runs.map((r) => r.def.name));
   for (const run of runs) {
     const how = derive ? derivationOf(run.def, selected) : undefined;
-    const parentName = how?.unit ?? run.def.parent?.stream;
+    // A grandchild (its parent is itself a child) is read in its grandparent's unit.
+    const direct = how?.unit ?? run.def.parent?.stream;
+    const parentName = how ? direct : (direct && streamByName(direct)?.parent?.stream) || direct;
     const rootDef = parentName ? streamByName(parentName) : run.def;
     if (!rootDef) throw new Error(`stream ${run.def.name} names an unknown parent ${parentName}`);
     const unit = units.get(rootDef.name) ?? {rootDef, children: [], derived: []};

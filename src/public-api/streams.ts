@@ -22,6 +22,13 @@ export interface ParentLink {
   readonly field: string;
   /** Query parameters filled from the parent record: parameter → the parent's field (`sourceId`). */
   readonly query?: Readonly<Record<string, string>>;
+  /** Further `{name}` placeholders filled from the parent record: placeholder → the parent's field. */
+  readonly pathFields?: Readonly<Record<string, string>>;
+  /**
+   * Only parent records where these fields are non-empty strings feed this child; the others cost
+   * no request and no warning (a subscription without `modelId` is not a reverse-ETL mapping).
+   */
+  readonly when?: readonly string[];
 }
 
 export interface StreamDef extends StreamSpec {
@@ -46,6 +53,13 @@ export interface StreamDef extends StreamSpec {
   readonly accept?: MediaVersion;
   /** False for endpoints without pagination input or output (`/labels`, `GET /`). */
   readonly paginated?: boolean;
+  /**
+   * `top-level`: the endpoint pages with plain `count` and `cursor` query parameters instead of
+   * `pagination.count` / `pagination.cursor` (the next cursor is still `data.pagination.next`).
+   */
+  readonly pageQuery?: 'top-level';
+  /** The largest page this endpoint takes, whatever `page_size` says. */
+  readonly maxPageSize?: number;
   /** `data.<recordsKey>` is one object, not a list. */
   readonly single?: boolean;
   readonly parent?: ParentLink;
@@ -382,6 +396,28 @@ export const streams: readonly StreamDef[] = [
     lookbackDays: 30,
     requestsPerMinute: 2,
     minPageSize: 200,
+  },
+  {
+    // A grandchild: destinations → destination_subscriptions → this. A reverse-ETL mapping is a
+    // subscription with a modelId; the model id and the subscription id both fill the path.
+    // ReverseETLSyncStatus does not name its subscription: the tap adds subscriptionId, and it is
+    // part of the key because the contract does not say syncId is unique beyond its listing.
+    // Order and retention of the listing are undocumented: full table, no bookmark to trust.
+    name: 'reverse_etl_syncs',
+    path: '/reverse-etl-models/{modelId}/subscriptionId/{subscriptionId}/syncs',
+    recordsKey: 'syncStatuses',
+    keyProperties: ['subscriptionId', 'syncId'],
+    accept: 'v1alpha',
+    feature: 'Reverse ETL',
+    pageQuery: 'top-level',
+    maxPageSize: 100,
+    parent: {
+      stream: 'destination_subscriptions',
+      pathParam: 'subscriptionId',
+      field: 'subscriptionId',
+      pathFields: {modelId: 'modelId'},
+      when: ['modelId'],
+    },
   },
 ];
 

@@ -36,8 +36,14 @@ function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): It
   const since = Math.max(start, window.signpost - (def.lookbackDays ?? 0) * DAY_MS);
   if (def.parent) {
     const parent = streams.find((s) => s.name === def.parent?.stream) as StreamDef;
-    return (listAll(ws, parent.path) as Item[]).flatMap((p) => {
-      const path = def.path.replace(`{${def.parent?.pathParam}}`, String(p.id));
+    const when = def.parent.when ?? [];
+    const feeding = parentItems(ws, parent).filter((p) =>
+      when.every((f) => typeof p[f] === 'string' && p[f] !== ''),
+    );
+    return feeding.flatMap((p) => {
+      let path = def.path.replace(`{${def.parent?.pathParam}}`, String(p.id));
+      for (const [param, field] of Object.entries(def.parent?.pathFields ?? {}))
+        path = path.replace(`{${param}}`, String(p[field]));
       const fromParent = Object.fromEntries(
         Object.entries(def.parent?.query ?? {}).map(([param, field]) => [param, String(p[field])]),
       );
@@ -93,6 +99,16 @@ function expectedRecords(ws: Workspace, def: StreamDef, window: TruthWindow): It
     default:
       return reshape(def, listAll(ws, def.path) as Item[]);
   }
+}
+
+/** Every item of a parent stream: a top-level listing, or (a grandchild's parent) its listing per grandparent. */
+function parentItems(ws: Workspace, parent: StreamDef): Item[] {
+  const link = parent.parent;
+  if (!link) return listAll(ws, parent.path) as Item[];
+  const top = streams.find((s) => s.name === link.stream) as StreamDef;
+  return (listAll(ws, top.path) as Item[]).flatMap(
+    (g) => listAll(ws, parent.path.replace(`{${link.pathParam}}`, String(g.id))) as Item[],
+  );
 }
 
 function reshape(def: StreamDef, items: unknown[]): Item[] {

@@ -316,6 +316,25 @@ describe('sync engine', () => {
     expect(states(result).at(-1)).to.deep.equal({bookmarks: {}, currently_syncing: null});
   });
 
+  it('a plan deleted mid-run (404 on its first rules listing) costs that plan, not the stream', async () => {
+    const [gone, ...kept] = PLAN_IDS as [string, ...string[]];
+    const scope = nockPages('/tracking-plans', 'tracking_plans');
+    scope
+      .get(`/tracking-plans/${gone}/rules`)
+      .query(true)
+      .reply(404, {errors: [{type: 'not-found', message: 'Not Found'}]});
+    for (const id of kept) {
+      scope.get(`/tracking-plans/${id}/rules`).query(true).reply(200, fixture('tracking_plan_rules.page2'));
+    }
+    const log = memoryLogger();
+    const result = await runSync({selections: selections('tracking_plan_rules'), log});
+    scope.done();
+    const ids = new Set(records(result, 'tracking_plan_rules').map((r) => r.trackingPlanId));
+    expect([...ids]).to.have.members(kept);
+    expect(log.lines.filter((l) => l.includes(`parent ${gone} is gone (404)`))).to.have.length(1);
+    expect(log.lines.filter((l) => l.includes('skipped') || l.includes('lacks'))).to.deep.equal([]);
+  });
+
   it("D2: warehouse_syncs requests for different warehouses share the endpoint's 2/min allowance", async () => {
     const at: number[] = [];
     const ids = ['wh_a', 'wh_b', 'wh_c'];

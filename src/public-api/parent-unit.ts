@@ -219,9 +219,9 @@ async function* childOfParent(
     child.answered = true;
     return newest;
   } catch (error) {
-    // A plan-gated child whose very first listing is a 404: the plan lacks the feature (as for a
-    // gated list read as a whole), not one parent gone; one warning, and the child is skipped.
-    if (error instanceof HttpError && error.status === 404 && def.feature && !child.answered) {
+    // A child that hides behind a 404 and whose very first listing is one: the plan lacks the
+    // feature (as for a gated list read as a whole), not one parent gone; one warning, skipped.
+    if (error instanceof HttpError && error.status === 404 && def.featureHiddenBy404 && !child.answered) {
       ctx.log.warn(forbiddenWarning(def, error, ctx));
       child.phase = 'forbidden';
       child.run.skipped = skipReason(def, error);

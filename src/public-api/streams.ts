@@ -85,6 +85,12 @@ export interface StreamDef extends StreamSpec {
   /** The plan feature or token scope a 403 most likely means is missing. */
   readonly feature?: string;
   /**
+   * A child whose first listing of the run answering 404 means the plan lacks `feature` (one
+   * warning, the stream skipped) rather than one parent gone. Only where an alpha endpoint is known
+   * to hide itself that way: elsewhere a 404 is a parent deleted mid-run, and the rest still count.
+   */
+  readonly featureHiddenBy404?: boolean;
+  /**
    * The endpoint's own documented limit per minute, on top of the shared pacing: up to that many at
    * once, never more in any minute (allowance.ts), shared by every parent id of the path.
    */
@@ -409,6 +415,7 @@ export const streams: readonly StreamDef[] = [
     keyProperties: ['subscriptionId', 'syncId'],
     accept: 'v1alpha',
     feature: 'Reverse ETL',
+    featureHiddenBy404: true,
     pageQuery: 'top-level',
     maxPageSize: 100,
     parent: {

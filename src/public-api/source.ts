@@ -10,7 +10,6 @@ import {skipIfForbidden} from './forbidden.js';
 import type {Http} from './http.js';
 import {runParentUnit} from './parent-unit.js';
 import {createRecordPreparer} from './prepare.js';
-import {checkStreams} from './probe.js';
 import {readStream} from './reader.js';
 import {type DerivedRun, derivationOf} from './relations.js';
 import {apiDef, type StreamDef, streamByName, streams} from './streams.js';
@@ -63,8 +62,11 @@ export function createPublicApiSource(http: Http, config: Config): Source {
       if (!unit) throw new Error(`group ${group.name} was not planned by the Public API source`);
       return readUnit(unit, {...ctx, http, dialect: dialectFor(ctx.log)});
     },
-    probe: (selections, now) =>
-      checkStreams(selections, {http, config, now, dialect: dialectFor(silentLogger)}),
+    // Only --test=streams probes: a sync does not load the probe and drift code (start-up).
+    probe: async (selections, now) => {
+      const {checkStreams} = await import('./probe.js');
+      return checkStreams(selections, {http, config, now, dialect: dialectFor(silentLogger)});
+    },
     learned: () => dialect?.learned() ?? {},
   };
 }

@@ -17,6 +17,19 @@ const SOURCE = {id: 'qQEHquLrjRDN9j1ByrChyn', name: 'Web'};
 const SPACE = {id: 'spa_9aQ1oD6a6pZ3bHXFxqZr3c', slug: 'production', name: 'Production'};
 const ALPHA = 'application/vnd.segment.v1alpha+json';
 
+/** The clock of the windowed streams' tests. */
+const NOW = Date.parse('2026-11-26T12:00:00Z');
+
+/** A sync of one incremental stream from a bookmark, at NOW. */
+function resumeFrom(stream: string, bookmark: string, log?: ReturnType<typeof memoryLogger>) {
+  return runSync({
+    selections: selections(stream),
+    state: {currently_syncing: null, bookmarks: {[stream]: {replication_key_value: bookmark}}},
+    now: NOW,
+    ...(log ? {log} : {}),
+  });
+}
+
 function oneSource(): nock.Scope {
   return nock(API)
     .get('/sources')
@@ -132,7 +145,6 @@ describe('governance streams (nock)', () => {
 
 describe('destination_delivery_metrics (nock)', () => {
   afterEach(() => nock.cleanAll());
-  const NOW = Date.parse('2026-11-26T12:00:00Z');
   const DESTINATION = {id: 'Zt8uHw2KxM4nPq6Rs0Vy3B', name: 'Amplitude', sourceId: SOURCE.id};
   const BETA = 'application/vnd.segment.v1beta+json';
   const summary = (total: number) => ({
@@ -168,14 +180,7 @@ describe('destination_delivery_metrics (nock)', () => {
       .get(`/destinations/${DESTINATION.id}/delivery-metrics`)
       .query(day('2026-11-25'))
       .reply(200, summary(20.5));
-    const result = await runSync({
-      selections: selections('destination_delivery_metrics'),
-      state: {
-        currently_syncing: null,
-        bookmarks: {destination_delivery_metrics: {replication_key_value: '2026-11-24T00:00:00.000Z'}},
-      },
-      now: NOW,
-    });
+    const result = await resumeFrom('destination_delivery_metrics', '2026-11-24T00:00:00.000Z');
     parent.done();
     scope.done();
     checkOrdering(result.messages);
@@ -202,15 +207,7 @@ describe('destination_delivery_metrics (nock)', () => {
       .query((q) => Date.parse(String(q.startTime)) >= NOW - 14 * 86_400_000)
       .reply(200, summary(1));
     const log = memoryLogger();
-    const result = await runSync({
-      selections: selections('destination_delivery_metrics'),
-      state: {
-        currently_syncing: null,
-        bookmarks: {destination_delivery_metrics: {replication_key_value: '2026-09-01T00:00:00Z'}},
-      },
-      now: NOW,
-      log,
-    });
+    const result = await resumeFrom('destination_delivery_metrics', '2026-09-01T00:00:00Z', log);
     parent.done();
     scope.done();
     expect(records(result, 'destination_delivery_metrics')).to.have.length(13);
@@ -246,7 +243,6 @@ describe('destination_delivery_metrics (nock)', () => {
 
 describe('delivery overview (nock)', () => {
   afterEach(() => nock.cleanAll());
-  const NOW = Date.parse('2026-11-26T12:00:00Z');
   const DESTINATION = {id: 'Zt8uHw2KxM4nPq6Rs0Vy3B', name: 'Amplitude', sourceId: SOURCE.id};
   const BETA = 'application/vnd.segment.v1beta+json';
   const series = (days: string[]) => ({
@@ -279,14 +275,7 @@ describe('delivery overview (nock)', () => {
         'pagination.count': '200',
       })
       .reply(200, series(['2026-11-24', '2026-11-25']));
-    const result = await runSync({
-      selections: selections('delivery_overview_failed_delivery'),
-      state: {
-        currently_syncing: null,
-        bookmarks: {delivery_overview_failed_delivery: {replication_key_value: '2026-11-24T00:00:00Z'}},
-      },
-      now: NOW,
-    });
+    const result = await resumeFrom('delivery_overview_failed_delivery', '2026-11-24T00:00:00Z');
     parent.done();
     scope.done();
     const rows = records(result, 'delivery_overview_failed_delivery');
@@ -313,15 +302,7 @@ describe('delivery overview (nock)', () => {
       })
       .reply(200, series(['2026-10-28']));
     const log = memoryLogger();
-    const result = await runSync({
-      selections: selections('delivery_overview_failed_on_ingest'),
-      state: {
-        currently_syncing: null,
-        bookmarks: {delivery_overview_failed_on_ingest: {replication_key_value: '2026-09-01T00:00:00Z'}},
-      },
-      now: NOW,
-      log,
-    });
+    const result = await resumeFrom('delivery_overview_failed_on_ingest', '2026-09-01T00:00:00Z', log);
     parent.done();
     scope.done();
     expect(
@@ -335,7 +316,6 @@ describe('delivery overview (nock)', () => {
 
 describe('events_volume_by_event_daily (nock)', () => {
   afterEach(() => nock.cleanAll());
-  const NOW = Date.parse('2026-11-26T12:00:00Z');
   const page = (withName: boolean) => ({
     data: {
       result: [
@@ -394,7 +374,6 @@ describe('events_volume_by_event_daily (nock)', () => {
 
 describe('warehouse_syncs (nock)', () => {
   afterEach(() => nock.cleanAll());
-  const NOW = Date.parse('2026-11-26T12:00:00Z');
   const WAREHOUSE = {id: 'wh_7Hq2LmNpRs4TvXyZ1aBcDe', enabled: true};
   const oneWarehouse = () =>
     nock(API)
@@ -447,14 +426,7 @@ describe('warehouse_syncs (nock)', () => {
       .get(syncsPath)
       .query(true)
       .reply(200, page(['2026-11-26T00:00:00Z', '2026-11-25T00:00:00Z', '2026-11-24T00:00:00Z'], 'Mg=='));
-    const result = await runSync({
-      selections: selections('warehouse_syncs'),
-      state: {
-        currently_syncing: null,
-        bookmarks: {warehouse_syncs: {replication_key_value: '2026-11-25T00:00:00.000Z'}},
-      },
-      now: NOW,
-    });
+    const result = await resumeFrom('warehouse_syncs', '2026-11-25T00:00:00.000Z');
     parent.done();
     scope.done();
     expect(records(result, 'warehouse_syncs').map((r) => r.start)).to.deep.equal([

@@ -74,7 +74,7 @@ export async function eventsBench(): Promise<{section: string; rows: string[][]}
     }
     const wall = (p: number) => ((walls.get(p) as number) / 1000).toFixed(1);
     const section = [
-      '## 7. Event archive (S3 source)',
+      '## 8. Event archive (S3 source)',
       '',
       `A generated archive: ${files.length} objects, ${events.toLocaleString('en')} events of ~760 bytes (${(Number(compressed) / 1e6).toFixed(0)} MB gzipped, about ${((events * 765) / 1e9).toFixed(2)} GB of NDJSON), read from a local directory (events_local_dir) so that only CPU is measured. Medians of ${RUNS} runs.`,
       '',

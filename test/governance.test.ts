@@ -331,17 +331,19 @@ describe('events_volume_by_event_daily (nock)', () => {
       pagination: {current: 'MA=='},
     },
   });
-  const byEvent = (q: Record<string, unknown>) => q.groupBy === 'eventName' && q.granularity === 'DAY';
-
-  it('reads one series per event name, each day a record keyed by [eventName, timestamp]', async () => {
-    const scope = nock(API).get('/events/volume').query(byEvent).reply(200, page(true));
-    const log = memoryLogger();
-    const result = await runSync({
+  const syncByEvent = (log: ReturnType<typeof memoryLogger>) =>
+    runSync({
       selections: selections('events_volume_by_event_daily'),
       config: testConfig({start_date: '2026-11-25'}),
       now: NOW,
       log,
     });
+  const byEvent = (q: Record<string, unknown>) => q.groupBy === 'eventName' && q.granularity === 'DAY';
+
+  it('reads one series per event name, each day a record keyed by [eventName, timestamp]', async () => {
+    const scope = nock(API).get('/events/volume').query(byEvent).reply(200, page(true));
+    const log = memoryLogger();
+    const result = await syncByEvent(log);
     scope.done();
     expect(
       records(result, 'events_volume_by_event_daily').map((r) => [r.eventName, r.timestamp, r.count]),
@@ -357,12 +359,7 @@ describe('events_volume_by_event_daily (nock)', () => {
   it('keeps a series without a name under eventName "(workspace)" when no groupBy form groups, never a null key', async () => {
     const scope = nock(API).get('/events/volume').times(5).query(true).reply(200, page(false));
     const log = memoryLogger();
-    const result = await runSync({
-      selections: selections('events_volume_by_event_daily'),
-      config: testConfig({start_date: '2026-11-25'}),
-      now: NOW,
-      log,
-    });
+    const result = await syncByEvent(log);
     scope.done();
     expect(records(result, 'events_volume_by_event_daily').map((r) => r.eventName)).to.deep.equal([
       '(workspace)',

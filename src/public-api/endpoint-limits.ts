@@ -40,12 +40,17 @@ export function parseEndpointLimits(
   return limits;
 }
 
-/** The per-minute limit a stream's endpoint is held to this run: the setting's, else the documented one. */
-export function endpointLimit(def: StreamDef, config: LimitConfig): number | undefined {
+/** The setting read once per config (a mistake throws, naming the pair), by endpoint path template. */
+export function endpointLimits(config: LimitConfig): ReadonlyMap<string, number> {
   let limits = parsed.get(config);
   if (!limits) {
     limits = parseEndpointLimits(config.endpoint_requests_per_minute, streams);
     parsed.set(config, limits);
   }
-  return limits.get(def.path) ?? def.requestsPerMinute;
+  return limits;
+}
+
+/** The per-minute limit a stream's endpoint is held to this run: the setting's, else the documented one. */
+export function endpointLimit(def: StreamDef, config: LimitConfig): number | undefined {
+  return endpointLimits(config).get(def.path) ?? def.requestsPerMinute;
 }

@@ -5,7 +5,7 @@ import type {EngineEvent, RunContext, StreamRun} from '../engine/context.js';
 import type {Source, StreamGroup} from '../engine/source.js';
 import {type Logger, silentLogger} from '../shared/log.js';
 import {createDialect, type Dialect} from './dialect.js';
-import {parseEndpointLimits} from './endpoint-limits.js';
+import {endpointLimits} from './endpoint-limits.js';
 import {skipIfForbidden} from './forbidden.js';
 import type {Http} from './http.js';
 import {runParentUnit} from './parent-unit.js';
@@ -41,7 +41,7 @@ function asApiRun(run: StreamRun): ApiRun {
 
 export function createPublicApiSource(http: Http, config: Config): Source {
   // A mistake in the setting stops the run before its first request, not when the stream comes up.
-  parseEndpointLimits(config.endpoint_requests_per_minute, streams);
+  endpointLimits(config);
   const units = new Map<string, Unit>();
   // One per source, so per host: what one stream learns (brackets, say), every other stream uses.
   let dialect: Dialect | undefined;

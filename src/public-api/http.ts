@@ -1,5 +1,4 @@
-// The one HTTP layer: auth, region host, pacing (Bottleneck + server headers), timeouts, retries, error classification.
-import Bottleneck from 'bottleneck';
+// The one HTTP layer: auth, region host, pacing (a steady pace + server headers), timeouts, retries, error classification.
 import nodeFetch from 'node-fetch';
 import {deadline} from '../shared/deadline.js';
 import {HttpError, NetworkError} from '../shared/errors.js';
@@ -8,6 +7,7 @@ import type {Logger} from '../shared/log.js';
 import {sleep} from '../shared/time.js';
 import {type Allowance, createAllowance} from './allowance.js';
 import {classify, NetworkFailure, networkReason, RetriableFailure} from './http-errors.js';
+import {createPacer} from './pacer.js';
 import {createRateBudget, type HeaderReader, type RateBudget} from './rate-budget.js';
 
 export type Query = Readonly<Record<string, string>>;
@@ -80,7 +80,8 @@ export function createHttp(options: HttpOptions): Http {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const {log, signal} = options;
-  const pacer = new Bottleneck({minTime: Math.ceil(60_000 / options.requestsPerMinute)});
+  // Not counted in waitedMs: that is time lost to the rate limit, and the pace is the plan.
+  const pacer = createPacer(60_000 / options.requestsPerMinute, (ms) => sleep(ms, signal));
   const endpointLimits = new Map<string, Allowance>();
   const budgets = new Map<string, RateBudget>();
   const stats: HttpStats = {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};

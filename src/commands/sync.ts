@@ -9,6 +9,7 @@ import {sync} from '../engine/sync.js';
 import type {HttpStats} from '../public-api/http.js';
 import {loadValidators} from '../records/schemas.js';
 import {InputError, InterruptedError, StreamsFailedError} from '../shared/errors.js';
+import {keepHeapSmall} from '../shared/heap.js';
 import type {Logger} from '../shared/log.js';
 import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
 import {serialize} from '../singer/messages.js';
@@ -59,6 +60,8 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
   const state = loadState(files);
   requireStartDate(config, selections, state);
   const built = await loadValidators(selections.map((s) => s.def.name));
+  if (keepHeapSmall(process.execArgv, process.env.NODE_OPTIONS ?? ''))
+    log.debug('heap: V8 limits set for a long sync (src/shared/heap.ts)');
   log.debug(`validators: ${built} of ${selections.length} streams compiled at build time`);
   const controller = new AbortController();
   // The writer's own error becomes the abort reason: every request and wait stops at once.

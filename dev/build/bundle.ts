@@ -50,11 +50,6 @@ const COMMON: BuildOptions = {
   // The ES module build of a package that ships both (the AWS SDK): static imports of node:
   // builtins, where its CommonJS build would call require() at load time.
   mainFields: ['module', 'main'],
-  // CommonJS in the bundle (bottleneck, fetch-blob's polyfill guards) calls require(); an ES
-  // module has none, so each output file gets one, as the unbundled code had.
-  banner: {
-    js: "import {createRequire as __createRequire} from 'node:module';\nconst require = __createRequire(import.meta.url);",
-  },
   logLevel: 'warning',
 };
 
@@ -62,6 +57,11 @@ rmSync(DIST, {recursive: true, force: true});
 await build({
   ...COMMON,
   entryPoints: VENDOR,
+  // CommonJS in these (bottleneck, fetch-blob's polyfill guards) calls require(); an ES module
+  // has none, so each file gets one, as the unbundled code had. The tap's own code has no require().
+  banner: {
+    js: "import {createRequire as __createRequire} from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
   outdir: join(DIST, 'vendor'),
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',

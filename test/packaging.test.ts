@@ -1,5 +1,5 @@
 // The package as users get it: meltano.yml in step with the settings, and `npm pack` installing offline and running.
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -75,5 +75,23 @@ describe('packaging', function () {
     expect(execFileSync(bin, ['--version'], {encoding: 'utf8'})).to.equal(`tap-segment v${version}\n`);
     const catalog = JSON.parse(execFileSync(bin, ['--discover'], {encoding: 'utf8'}));
     expect(catalog.streams.length).to.be.greaterThan(30);
+    // The bundled dependencies (dist/vendor/, imported as #vendor/*) load from the installed
+    // package: each source's client gets as far as a refused connection on a closed loopback port.
+    const probes = {
+      'public-api.json': {api_token: 'sgp_packaging_probe_1234', base_url: 'http://127.0.0.1:9'},
+      's3.json': {
+        events_s3_bucket: 'probe-bucket',
+        events_s3_endpoint: 'http://127.0.0.1:9',
+        events_s3_force_path_style: true,
+        events_aws_access_key_id: 'AKIDPACKAGINGPROBE',
+        events_aws_secret_access_key: 'packaging-probe-secret',
+      },
+    };
+    for (const [name, config] of Object.entries(probes)) {
+      writeFileSync(join(project, name), JSON.stringify({...config, max_retries: 0}));
+      const test = spawnSync(bin, ['--config', join(project, name), '--test'], {encoding: 'utf8'});
+      expect(test.status, test.stderr).to.equal(1);
+      expect(test.stderr, name).to.match(/^CRITICAL connection test failed: .*ECONNREFUSED/m);
+    }
   });
 });

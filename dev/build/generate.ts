@@ -1,4 +1,4 @@
-// `npm run build`, after tsc: writes dist/generated/ — the validators as code, the fixed catalog and --about's outputs.
+// `npm run build`, after dev/build/bundle.ts: writes dist/generated/ — the validators as code, the fixed catalog and --about's outputs.
 // Each is what the tap would compute at run time, computed once here: start-up then only loads it.
 import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -45,7 +45,8 @@ function recordValidators(): Map<string, string> {
       def.name,
       [
         HEADER,
-        "import {formats as recordFormats} from '../../records/formats.js';",
+        // dist/formats.js: the bundle's own format code, so that ajv at run time and these agree.
+        "import {formats as recordFormats} from '../../formats.js';",
         esm(standaloneCode(ajv, {validate: def.name})),
         `export const schema = ${JSON.stringify(JSON.stringify(strict))};`,
         '',

@@ -22,7 +22,6 @@ const DIST = join(ROOT, 'dist');
  */
 const VENDOR: Record<string, string> = {
   'node-fetch': 'node-fetch',
-  bottleneck: 'bottleneck',
   'client-s3': '@aws-sdk/client-s3',
   'credential-providers': '@aws-sdk/credential-providers',
 };
@@ -57,7 +56,7 @@ rmSync(DIST, {recursive: true, force: true});
 await build({
   ...COMMON,
   entryPoints: VENDOR,
-  // CommonJS in these (bottleneck, fetch-blob's polyfill guards) calls require(); an ES module
+  // CommonJS in these (fetch-blob's polyfill guards) calls require(); an ES module
   // has none, so each file gets one, as the unbundled code had. The tap's own code has no require().
   banner: {
     js: "import {createRequire as __createRequire} from 'node:module';\nconst require = __createRequire(import.meta.url);",

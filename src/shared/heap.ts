@@ -6,9 +6,10 @@ import {getHeapSpaceStatistics, setFlagsFromString} from 'node:v8';
  * V8's defaults suit a server that keeps what it allocates: old space may grow to several times
  * what survived the last full collection before the next one, and new space doubles up to
  * 2 × 16 MB as objects survive scavenges. A sync keeps 10-20 MB (a parent list, the state) while
- * it parses and prints hundreds of MB, so those defaults fill RSS with garbage: 124 MB for 100k
- * records where a bare pager needs 81, 265 MB for a whole large workspace. These limits hold it to
- * 89 and under 150 for a few percent more CPU (bench/results.md, "memory").
+ * it parses and prints hundreds of MB, so those defaults fill RSS with garbage: about 121 MB for
+ * 100k records where a bare pager needs 81-84, and 201 MB for a whole scale-40 workspace. These
+ * limits hold them to about 88 and 146-159 MB at no CPU cost we could measure (bench/results.md).
+ * New space is not capped lower: 8 MB cost 11-18% more CPU for 100k records.
  */
 export const HEAP_GROWING_PERCENT = 50;
 /** New space (both semi-spaces) stops growing at this size. */

@@ -69,19 +69,23 @@ async function main(): Promise<number> {
       return print(await discoverText(sources, log));
     }
     if (sources.length === 0) throw new UsageError('--config is required to sync or test');
-    const {loadConfig} = await import('./config/sources.js');
+    // Loaded together (a sync's first request waits for all three); a failed config still reads as one line.
+    const [{loadConfig}, {SETTINGS}, syncCommand] = await Promise.all([
+      import('./config/sources.js'),
+      import('./config/settings.js'),
+      flags.test === undefined ? import('./commands/sync.js') : undefined,
+    ]);
     const config = loadConfig(sources, process.env);
     if (config.metrics_log_level !== undefined)
       log = createLogger({...logOptions, metricsLevel: metricsLevel(config.metrics_log_level)});
     // Every secret setting (api token, AWS keys, session token, external id) is scrubbed from every line.
-    const {SETTINGS} = await import('./config/settings.js');
     for (const [key, setting] of Object.entries(SETTINGS)) {
       const value = config[key as keyof Config];
       if (setting.secret && typeof value === 'string') log.addSecret(value);
     }
-    if (flags.test !== undefined) return await test(flags.test, config, flags);
-    const {runSync} = await import('./commands/sync.js');
-    await runSync(config, {catalog: flags.catalog, state: flags.state}, log, process.stdout);
+    if (flags.test !== undefined || syncCommand === undefined)
+      return await test(flags.test ?? '', config, flags);
+    await syncCommand.runSync(config, {catalog: flags.catalog, state: flags.state}, log, process.stdout);
     return 0;
   } catch (error) {
     return report(error, log);

@@ -59,10 +59,6 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
   const selections = loadSelections(files, config);
   const state = loadState(files);
   requireStartDate(config, selections, state);
-  const built = await loadValidators(selections.map((s) => s.def.name));
-  if (keepHeapSmall(process.execArgv, process.env.NODE_OPTIONS ?? ''))
-    log.debug('heap: V8 limits set for a long sync (src/shared/heap.ts)');
-  log.debug(`validators: ${built} of ${selections.length} streams compiled at build time`);
   const controller = new AbortController();
   // The writer's own error becomes the abort reason: every request and wait stops at once.
   const writer = createLineWriter(out, (error) => controller.abort(error));
@@ -71,7 +67,14 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
     log.warn(`${signal} received: stopping requests and writing the last STATE`);
     controller.abort(new InterruptedError(signal));
   };
-  const {sources, http} = await createSources(config, selections, log, controller.signal);
+  // The validators and the sources' code load at once: each is a module read, and the first request waits for both.
+  const [built, {sources, http}] = await Promise.all([
+    loadValidators(selections.map((s) => s.def.name)),
+    createSources(config, selections, log, controller.signal),
+  ]);
+  log.debug(`validators: ${built} of ${selections.length} streams compiled at build time`);
+  if (keepHeapSmall(process.execArgv, process.env.NODE_OPTIONS ?? ''))
+    log.debug('heap: V8 limits set for a long sync (src/shared/heap.ts)');
   const stats = () => http?.stats() ?? {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};
   process.on('SIGINT', onSignal('SIGINT')).on('SIGTERM', onSignal('SIGTERM'));
   // At a terminal the summary table names them all at the end; a log file wants the list up front.

@@ -12,8 +12,8 @@ const root = new URL('..', import.meta.url).pathname;
 /**
  * A project that depends on the packed tarball, with a lockfile holding the tarball and the
  * repository's own locked production dependencies. `npm ci --offline` then installs it from the
- * tarballs that the repository's `npm ci` put in the cache: no registry metadata is needed, so
- * it works on a machine whose npm cache was empty before `npm ci` (as in CI).
+ * tarballs that the repository's `npm ci` put in the cache, found by their integrity: no registry
+ * metadata is needed, so it works on a machine whose npm cache was empty before `npm ci` (as in CI).
  */
 function projectDependingOn(tarball: string): string {
   const project = mkdtempSync(join(tmpdir(), 'tap-segment-install-'));
@@ -31,8 +31,17 @@ function projectDependingOn(tarball: string): string {
       engines: pkg.engines,
     },
   };
-  for (const [path, entry] of Object.entries(lock.packages as Record<string, {dev?: boolean}>))
-    if (path !== '' && !entry.dev) packages[path] = entry;
+  // The lockfile omits `resolved` (omit-lockfile-registry-resolved), and npm would then look up
+  // each package's registry metadata, which `npm ci` does not keep in the cache: each entry gets
+  // its registry tarball URL, so npm finds the tarball in the cache by its integrity alone.
+  const registry = (process.env.npm_config_registry ?? 'https://registry.npmjs.org/').replace(/\/?$/, '/');
+  type Locked = {dev?: boolean; version: string; resolved?: string};
+  for (const [path, entry] of Object.entries(lock.packages as Record<string, Locked>)) {
+    if (path === '' || entry.dev) continue;
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const file = `${name.split('/').at(-1)}-${entry.version}.tgz`;
+    packages[path] = {resolved: `${registry}${name}/-/${file}`, ...entry};
+  }
   const manifest = {name: 'install-probe', private: true, dependencies: {'tap-segment': spec}};
   writeFileSync(join(project, 'package.json'), JSON.stringify(manifest));
   writeFileSync(

@@ -1,5 +1,7 @@
 // Test support: config, fixtures, nock scopes and an in-process sync that collects every message.
 import {readFileSync} from 'node:fs';
+import {setFlagsFromString} from 'node:v8';
+import {runInNewContext} from 'node:vm';
 import nock from 'nock';
 import singer from 'singer-node';
 import {type Config, parseConfig} from '../src/config/settings.js';
@@ -13,6 +15,12 @@ import {createLogger, type Logger} from '../src/shared/log.js';
 import {type Selection, selectAll} from '../src/singer/catalog.js';
 import {type SingerMessage, serialize} from '../src/singer/messages.js';
 import {emptyState, type State} from '../src/singer/state.js';
+
+/** A full garbage collection now, from inside the test process (the flag exposes gc() to new contexts only). */
+export function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 export const API = 'https://api.segmentapis.com';
 export const TOKEN = 'sgp_TEST_TOKEN_5f1a9c0d7e3b42';

@@ -1,19 +1,11 @@
 // The HTTP layer against exact nock sequences: retries, rate limits, timeouts, error classification, secrecy.
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {setFlagsFromString} from 'node:v8';
-import {runInNewContext} from 'node:vm';
 import {expect} from 'chai';
 import nock from 'nock';
 import {createHttp, type HttpOptions} from '../src/public-api/http.js';
 import {sleep} from '../src/shared/time.js';
-import {API, memoryLogger, TOKEN} from './helpers.js';
-
-/** A full garbage collection now (the flag exposes gc() to new contexts only). */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
+import {API, collectGarbage, memoryLogger, TOKEN} from './helpers.js';
 
 const OK = {data: {sources: [], pagination: {current: 'MA=='}}};
 

@@ -1,8 +1,7 @@
 // mergeConcurrent: order per source, the parallelism limit, failures, closing, and what it keeps alive.
-import {setFlagsFromString} from 'node:v8';
-import {runInNewContext} from 'node:vm';
 import {expect} from 'chai';
 import {mergeConcurrent} from '../../src/engine/merge.js';
+import {collectGarbage} from '../helpers.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -21,12 +20,6 @@ async function drain<T>(merged: AsyncGenerator<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of merged) out.push(item);
   return out;
-}
-
-/** A full collection, from inside the test process (mocha runs without --expose-gc). */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }
 
 describe('mergeConcurrent', () => {

@@ -95,14 +95,23 @@ export function createHttp(options: HttpOptions): Http {
   const allowanceFor = (key: string, perMinute: number): Allowance =>
     getOrCreate(endpointLimits, key, () => createAllowance(perMinute, options.minuteMs ?? 60_000, wait));
 
-  /** Waits until neither the workspace window nor the endpoint's own window is spent. */
-  async function waitForBudget(shared: RateBudget, budget: RateBudget, stream: string): Promise<void> {
+  /**
+   * Waits until neither the workspace window nor the endpoint's own window is spent, then spends
+   * from both in the same tick as the last check: with an await in between, a second stream could
+   * pass the check before the first one counts (two probes of a fresh window, two 429s).
+   */
+  async function spendBudget(
+    shared: RateBudget,
+    budget: RateBudget,
+    stream: string,
+  ): Promise<{seq: number; sharedSeq: number | undefined}> {
     const nextDelay = (): number => Math.max(shared.delayBeforeNext(now()), budget.delayBeforeNext(now()));
     // Several streams may be waiting on the same exhausted window; re-check after each wait.
     for (let delay = nextDelay(); delay > 0; delay = nextDelay()) {
       log.debug(`rate-limit budget spent; waiting ${delay} ms for the window to reset (${stream})`);
       await wait(delay);
     }
+    return {sharedSeq: budget === shared ? undefined : shared.spend(), seq: budget.spend()};
   }
 
   /**
@@ -138,9 +147,7 @@ export function createHttp(options: HttpOptions): Http {
     // also has its own window, which its headers describe (so only that one learns from them).
     const shared = budgetFor('');
     const budget = budgetFor(key);
-    await waitForBudget(shared, budget, request.stream);
-    const sharedSeq = budget === shared ? undefined : shared.spend();
-    const seq = budget.spend();
+    const {seq, sharedSeq} = await spendBudget(shared, budget, request.stream);
     const started = now();
     stats.requests += 1;
     let response: FetchResponse;

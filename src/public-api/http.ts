@@ -81,7 +81,8 @@ export function createHttp(options: HttpOptions): Http {
   const now = options.now ?? Date.now;
   const {log, signal} = options;
   // Not counted in waitedMs: that is time lost to the rate limit, and the pace is the plan.
-  const pacer = createPacer(60_000 / options.requestsPerMinute, (ms) => sleep(ms, signal));
+  // Whole milliseconds, as Bottleneck had it: the steadiest spacing setTimeout can keep.
+  const pacer = createPacer(Math.ceil(60_000 / options.requestsPerMinute), (ms) => sleep(ms, signal));
   const endpointLimits = new Map<string, Allowance>();
   const budgets = new Map<string, RateBudget>();
   const stats: HttpStats = {requests: 0, retries: 0, rateLimited: 0, waitedMs: 0};

@@ -442,4 +442,45 @@ describe('http', () => {
     scope.done();
     expect((at[1] as number) - (at[0] as number)).to.be.at.least(350);
   });
+  it('a request held by its endpoint allowance counts against the window it is sent in, not the one it was queued in', async () => {
+    // A fixed server window of 3 requests per 200 ms, opened by the first request after the last
+    // one closed, reset given to the millisecond. wh_b's request waits 400 ms for the allowance
+    // (2 per 400 ms "minute"); if the budget counted it when it was queued, it would land
+    // uncounted in a later window and draw a 429 there.
+    let window = {start: Number.NEGATIVE_INFINITY, consumed: 0};
+    let rejected = 0;
+    const limited = (): [number, object, Record<string, string>] => {
+      const t = Date.now();
+      if (t >= window.start + 200) window = {start: t, consumed: 0};
+      window.consumed += 1;
+      const headers = {
+        'X-RateLimit-Remaining': String(Math.max(0, 3 - window.consumed)),
+        'X-RateLimit-Reset': String(window.start + 200),
+      };
+      if (window.consumed <= 3) return [200, OK, headers];
+      rejected += 1;
+      const body = {
+        errors: [{type: 'RequestError', message: 'Too many', data: {msBeforeNext: window.start + 200 - t}}],
+      };
+      return [429, body, headers];
+    };
+    nock(API)
+      .persist()
+      .get(/^\/warehouses\/wh_[ab]\/syncs$/)
+      .reply(limited)
+      .get('/sources')
+      .query(true)
+      .reply(limited);
+    const {client, get} = http({minuteMs: 400});
+    const sources = async () => {
+      for (let i = 0; i < 8; i++) await get();
+    };
+    await Promise.all([
+      ...['wh_a', 'wh_a', 'wh_b'].map((id) =>
+        client.getJson(`/warehouses/${id}/syncs`, {}, WAREHOUSE_SYNCS_AT_2),
+      ),
+      sources(),
+    ]);
+    expect({rejected, rateLimited: client.stats().rateLimited}).to.deep.equal({rejected: 0, rateLimited: 0});
+  });
 });

@@ -45,6 +45,15 @@ export interface Http {
 type FetchResponse = {status: number; ok: boolean; headers: HeaderReader; text(): Promise<string>};
 /** A response with its whole body read. */
 type Answer = {response: FetchResponse; text: string};
+
+/** One attempt's budgets, and what sending it spent from them (its sequence numbers) and when. */
+interface Sent {
+  shared: RateBudget;
+  budget: RateBudget;
+  seq: number;
+  sharedSeq: number | undefined;
+  at: number;
+}
 export type FetchLike = (
   url: string,
   init: {headers: Record<string, string>; signal: AbortSignal},
@@ -96,31 +105,32 @@ export function createHttp(options: HttpOptions): Http {
   const allowanceFor = (key: string, perMinute: number): Allowance =>
     getOrCreate(endpointLimits, key, () => createAllowance(perMinute, options.minuteMs ?? 60_000, wait));
 
-  /**
-   * Waits until neither the workspace window nor the endpoint's own window is spent, then spends
-   * from both in the same tick as the last check: with an await in between, a second stream could
-   * pass the check before the first one counts (two probes of a fresh window, two 429s).
-   */
-  async function spendBudget(
-    shared: RateBudget,
-    budget: RateBudget,
-    stream: string,
-  ): Promise<{seq: number; sharedSeq: number | undefined}> {
+  /** Waits until neither the workspace window nor the endpoint's own window is spent. */
+  async function waitForBudget(shared: RateBudget, budget: RateBudget, stream: string): Promise<void> {
     const nextDelay = (): number => Math.max(shared.delayBeforeNext(now()), budget.delayBeforeNext(now()));
     // Several streams may be waiting on the same exhausted window; re-check after each wait.
     for (let delay = nextDelay(); delay > 0; delay = nextDelay()) {
       log.debug(`rate-limit budget spent; waiting ${delay} ms for the window to reset (${stream})`);
       await wait(delay);
     }
-    return {sharedSeq: budget === shared ? undefined : shared.spend(), seq: budget.spend()};
   }
 
   /**
-   * One paced request and its body: the shared pacer, and the endpoint's own allowance when it
-   * has one. request_timeout covers both the response and its body.
+   * One request and its body, sent at its turn of the shared pacer (and of the endpoint's own
+   * allowance when it has one). request_timeout covers both the response and its body.
+   *
+   * The budget is spent only at the turn, in the same tick as the send and its last check. Spent
+   * before the turn, a request that waits out its endpoint's allowance (warehouse syncs wait up to
+   * 30 s) reaches the server in a later window than the one that counted it, and the tap then
+   * believes that window has one request more left than it has: an extra 429 per such request.
+   * With an await between check and spend, a second stream could pass the check too.
    */
-  function send(url: string, key: string, request: RequestOptions): Promise<Answer> {
+  function send(url: string, key: string, request: RequestOptions, sent: Sent): Promise<Answer> {
     const fetchOnce = async (): Promise<Answer> => {
+      await waitForBudget(sent.shared, sent.budget, request.stream);
+      sent.sharedSeq = sent.budget === sent.shared ? undefined : sent.shared.spend();
+      sent.seq = sent.budget.spend();
+      sent.at = now();
       const timeout = deadline(options.timeoutMs, signal);
       try {
         const response = await fetchImpl(url, {
@@ -134,6 +144,8 @@ export function createHttp(options: HttpOptions): Http {
         return {response, text: await response.text()};
       } finally {
         timeout.clear();
+        sent.budget.finish(sent.seq);
+        if (sent.sharedSeq !== undefined) sent.shared.finish(sent.sharedSeq);
       }
     };
     const paced = (): Promise<Answer> => pacer.schedule(fetchOnce);
@@ -146,25 +158,22 @@ export function createHttp(options: HttpOptions): Http {
     const key = request.requestsPerMinute ? (request.limitKey ?? path) : '';
     // Every request counts against the workspace window; an endpoint with its own documented limit
     // also has its own window, which its headers describe (so only that one learns from them).
-    const shared = budgetFor('');
-    const budget = budgetFor(key);
-    const {seq, sharedSeq} = await spendBudget(shared, budget, request.stream);
-    const started = now();
+    const sent: Sent = {shared: budgetFor(''), budget: budgetFor(key), seq: 0, sharedSeq: undefined, at: 0};
+    // Wait out a spent window before taking a turn of the pacer, so the turns stay evenly spaced.
+    await waitForBudget(sent.shared, sent.budget, request.stream);
     stats.requests += 1;
     let response: FetchResponse;
     let text: string;
     try {
-      ({response, text} = await send(url, key, request));
+      ({response, text} = await send(url, key, request, sent));
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      timer(request.stream, started, 0, 'failed');
+      timer(request.stream, sent.at, 0, 'failed');
       throw new NetworkFailure(networkReason(error, options.timeoutMs, options.token), error);
-    } finally {
-      budget.finish(seq);
-      if (sharedSeq !== undefined) shared.finish(sharedSeq);
     }
-    budget.observe(response.headers, now(), seq);
-    timer(request.stream, started, response.status, response.ok ? 'succeeded' : 'failed');
+    const {shared, budget} = sent;
+    budget.observe(response.headers, now(), sent.seq);
+    timer(request.stream, sent.at, response.status, response.ok ? 'succeeded' : 'failed');
     try {
       return classify(response, text, path, request, now());
     } catch (error) {

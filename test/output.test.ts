@@ -4,6 +4,7 @@ import type {StreamRun} from '../src/engine/context.js';
 import {createProgress} from '../src/engine/progress.js';
 import {createLogger} from '../src/shared/log.js';
 import {createFlattener} from '../src/singer/flatten.js';
+import {type SingerMessage, serialize} from '../src/singer/messages.js';
 import {parseState} from '../src/singer/state.js';
 import {
   fixture,
@@ -15,6 +16,36 @@ import {
   selections,
   testConfig,
 } from './helpers.js';
+
+describe('RECORD wire form', () => {
+  it('writes each line as the JSON of its message, whatever the version and time of the line before', () => {
+    // The suffix (version, time_extracted) is reused from one line to the next: interleave streams,
+    // versions and times so that a stale suffix would show.
+    const messages: SingerMessage[] = [
+      {type: 'RECORD', stream: 'a', record: {id: 1}, timeExtracted: '2026-11-30T00:00:00.000Z'},
+      {type: 'RECORD', stream: 'b', record: {id: 2}, timeExtracted: '2026-11-30T00:00:00.000Z', version: 7},
+      {type: 'RECORD', stream: 'b', record: {id: 3}, timeExtracted: '2026-11-30T00:00:00.000Z', version: 8},
+      {type: 'RECORD', stream: 'a', record: {id: 4, s: 'é"\\n'}, timeExtracted: '2026-11-30T00:00:01.000Z'},
+      {type: 'RECORD', stream: 'a', record: {id: 5}, timeExtracted: '2026-11-30T00:00:01.000Z'},
+      {type: 'RECORD', stream: 'b', record: {id: 6}, timeExtracted: '2026-11-30T00:00:01.000Z', version: 0},
+    ];
+    const lines = messages.map(serialize);
+    expect(lines.every((line) => line.endsWith('}\n'))).to.equal(true);
+    expect(lines.map((line) => JSON.parse(line))).to.deep.equal(
+      messages.map((m) =>
+        m.type === 'RECORD'
+          ? {
+              type: 'RECORD',
+              stream: m.stream,
+              record: m.record,
+              ...(m.version === undefined ? {} : {version: m.version}),
+              time_extracted: m.timeExtracted,
+            }
+          : m,
+      ),
+    );
+  });
+});
 
 describe('flattening', () => {
   const schema = {

@@ -171,7 +171,10 @@ export function* recordBatches(
   let newest = Number.NEGATIVE_INFINITY;
   let newestText = '';
   for (const item of items) {
-    for (const record of run.shape(item, parentId)) {
+    // Indexed, not for-of: an array iterator and its results per item are garbage at this rate.
+    const records = run.shape(item, parentId);
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as JsonObject;
       if (key) {
         // Same-length UTC strings order like their instants; parse only when that shortcut cannot tell.
         const text = record[key] as string;

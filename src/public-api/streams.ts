@@ -109,7 +109,7 @@ export interface StreamDef extends StreamSpec {
   readonly detail?: {readonly path: string; readonly recordsKey: string; readonly fields: readonly string[]};
   /** The contract makes the key optional: an item without an id is skipped with a warning instead of failing. */
   readonly keyless?: 'skip';
-  /** Reshapes one API item into zero or more records (before validation). */
+  /** Reshapes one API item into zero or more records (before validation), in a fresh array: the sync fills it in place. */
   readonly transform?: (item: JsonValue) => JsonObject[];
 }
 

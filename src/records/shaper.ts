@@ -20,7 +20,10 @@ export interface ShaperOptions {
   readonly prepare: ItemToRecords;
 }
 
-/** One item as a source reads it (with its parent's id, for child streams) → zero or more records. */
+/**
+ * One item as a source reads it (with its parent's id, for child streams) → zero or more records,
+ * in a fresh array that the caller owns: the shaper replaces its records in place.
+ */
 export type ItemToRecords = (item: JsonValue, parentId?: string) => JsonObject[];
 /** The same, validated and projected: what a stream emits. */
 export type RecordShaper = ItemToRecords;
@@ -67,7 +70,13 @@ export function createRecordShaper(options: ShaperOptions): RecordShaper {
     throw invalid(def, copy, validate.errors ?? []);
   };
 
-  return (item, parentId) => prepare(item, parentId).map(shape);
+  // In place, over the preparer's own array: a second array per item (`.map`) is garbage that
+  // every record of a sync would pay for.
+  return (item, parentId) => {
+    const records = prepare(item, parentId);
+    for (let i = 0; i < records.length; i++) records[i] = shape(records[i] as JsonObject);
+    return records;
+  };
 }
 
 /**

@@ -19,9 +19,7 @@ const recordPrefixes = new Map<string, string>();
 export function serialize(message: SingerMessage): string {
   switch (message.type) {
     case 'RECORD':
-      return `${recordPrefix(message.stream)}${JSON.stringify(message.record)}${
-        message.version === undefined ? '' : `,"version":${message.version}`
-      },"time_extracted":"${message.timeExtracted}"}\n`;
+      return `${recordPrefix(message.stream)}${JSON.stringify(message.record)}${recordSuffix(message)}`;
     case 'SCHEMA':
       return `${JSON.stringify({
         type: 'SCHEMA',
@@ -35,6 +33,17 @@ export function serialize(message: SingerMessage): string {
     case 'ACTIVATE_VERSION':
       return `${JSON.stringify({type: 'ACTIVATE_VERSION', stream: message.stream, version: message.version})}\n`;
   }
+}
+
+/** The last RECORD suffix: a page's records share it, so each line is three parts, not six. */
+let suffix = {timeExtracted: '', version: undefined as number | undefined, text: ''};
+
+function recordSuffix({timeExtracted, version}: {timeExtracted: string; version?: number}): string {
+  if (suffix.timeExtracted !== timeExtracted || suffix.version !== version) {
+    const versionPart = version === undefined ? '' : `,"version":${version}`;
+    suffix = {timeExtracted, version, text: `${versionPart},"time_extracted":"${timeExtracted}"}\n`};
+  }
+  return suffix.text;
 }
 
 function recordPrefix(stream: string): string {

@@ -170,9 +170,10 @@ export function* recordBatches(
   let batch: EngineEvent[] = [];
   let newest = Number.NEGATIVE_INFINITY;
   let newestText = '';
-  for (const item of items) {
-    // Indexed, not for-of: an array iterator and its results per item are garbage at this rate.
-    const records = run.shape(item, parentId);
+  // Indexed loops, not for-of: in a generator, an array iterator and its results per item are
+  // garbage that every record of a sync pays for.
+  for (let index = 0; index < items.length; index++) {
+    const records = run.shape(items[index] as JsonValue, parentId);
     for (let i = 0; i < records.length; i++) {
       const record = records[i] as JsonObject;
       if (key) {

@@ -5,6 +5,7 @@ import {ForbiddenError, HttpError} from '../shared/errors.js';
 import {isObject, type JsonValue} from '../shared/json.js';
 import {iso} from '../shared/time.js';
 import {forbiddenWarning, skipReason} from './forbidden.js';
+import {parentFieldsNeeded, slimParents} from './parent-fields.js';
 import {
   envelopeItems,
   feedsChild,
@@ -73,6 +74,12 @@ export async function* runParentUnit(
   const completed = new Set<string>();
   const parentDef = unit.rootDef;
   const {root} = unit;
+  // Once a page's own records are out, its children need only a few fields of each parent.
+  const slim = parentFieldsNeeded(
+    children.map((c) => c.run.def),
+    children.some((c) => c.mirrors.length > 0),
+    parentDef.name,
+  );
   try {
     for (let pass = 0; pass < 2; pass++) {
       let parentsDone = 0;
@@ -88,6 +95,7 @@ export async function* runParentUnit(
           );
           if (batch.length > 0) yield batch;
         }
+        if (slim) slimParents(items, slim);
         // Nobody left to feed: the parent's own stream is done or failed, every child stopped.
         const rootNeeds =
           pass === 0 && ((root !== undefined && !root.failed) || listings.some((d) => !d.run.failed));

@@ -342,7 +342,7 @@ async function memory(): Promise<void> {
       '',
       `Largest / smallest peak: ${flat.toFixed(2)} (target ≤ 1.20, and every peak under 150 MB). The live heap after a full`,
       'collection stays the same from 10k to 1M records, so nothing accumulates per record. A sync holds V8 to what it keeps',
-      '(src/shared/heap.ts: old space at most 50% past what survived the last full collection, new space at most 16 MB);',
+      '(src/shared/heap.ts: old space at most 20% past what survived the last full collection, new space at most 16 MB);',
       'what grows from 10k records on is new space filling up to that cap, and old space to its limit, once per run.',
       '',
       `Into a slow target reading 4 MB/s: 1,000,000+ records, ${(slow.bytes / 1e6).toFixed(0)} MB in ${(slow.wallMs / 1000).toFixed(0)} s, peak RSS **${slow.maxRssMb.toFixed(0)} MB**: the tap waits for \`drain\` instead of buffering.`,

@@ -6,6 +6,7 @@ import {MAX_BATCH_RECORDS, pageRecords, recordBatches} from '../src/public-api/r
 import type {ApiRun} from '../src/public-api/source.js';
 import type {StreamDef} from '../src/public-api/streams.js';
 import {createRecordShaper} from '../src/records/shaper.js';
+import type {JsonValue} from '../src/shared/json.js';
 import {type SingerMessage, serialize} from '../src/singer/messages.js';
 import {memoryLogger, selections} from './helpers.js';
 
@@ -87,5 +88,30 @@ describe('record batches of one page', () => {
     expect(batches.next().value).to.have.length(1000);
     expect(() => batches.next()).to.throw(/events_volume_daily/);
     expect(run.pages).to.equal(0);
+  });
+  it('lets go of each item once its records are built when asked (release), and of none otherwise', () => {
+    const items: JsonValue[] = volumeItems(3, 700);
+    const released = recordBatches(volumeRun(), items, TIME, undefined, {release: true});
+    // The first batch of 1000 records needs two series of 700: both are gone, the third is not.
+    expect(released.next().value).to.have.length(MAX_BATCH_RECORDS);
+    expect(items.map((item) => item === null)).to.deep.equal([true, true, false]);
+    const rest = [...released].flat();
+    expect(rest).to.have.length(2100 - MAX_BATCH_RECORDS);
+    expect(items).to.deep.equal([null, null, null]);
+
+    const kept: JsonValue[] = volumeItems(3, 700);
+    expect([...recordBatches(volumeRun(), kept, TIME)].flat()).to.have.length(2100);
+    expect(kept).to.deep.equal(volumeItems(3, 700));
+  });
+
+  it('builds volume records in the schema order, so that no record is copied to fit it', () => {
+    for (const name of ['events_volume_daily', 'events_volume_by_event_daily']) {
+      const [selection] = selections(name);
+      const def = selection?.def as StreamDef;
+      const [record] = def.transform?.(volumeItems(1, 1)[0] as JsonValue) ?? [];
+      expect(Object.keys(record ?? {}), name).to.deep.equal(
+        Object.keys(selection?.schema.properties as object),
+      );
+    }
   });
 });

@@ -5,7 +5,7 @@ import type {Logger} from '../shared/log.js';
 import type {ApiAccess} from './reader.js';
 import type {StreamDef} from './streams.js';
 
-export type ItemsToFull = (items: readonly JsonValue[]) => Promise<JsonValue[]>;
+export type ItemsToFull = (items: JsonValue[]) => Promise<JsonValue[]>;
 
 export interface DetailOptions {
   readonly log: Logger;
@@ -20,7 +20,8 @@ export interface DetailOptions {
  * detail's fields win. An item deleted since it was listed (404) is skipped; a 403 on the detail
  * (unless strict_streams) stops the detail reads of the stream, whose remaining items keep the
  * list's fields. With `def.keyless === 'skip'`, an item without an id is skipped with a warning.
- * Streams without `detail` or `keyless` get their items back unchanged.
+ * Streams without `detail` or `keyless` get the same array back: the reader lets go of each item
+ * once it is a record, and a copy would keep the page whole.
  */
 export function createDetailReader(def: StreamDef, api: ApiAccess, options: DetailOptions): ItemsToFull {
   const {detail} = def;
@@ -65,7 +66,7 @@ export function createDetailReader(def: StreamDef, api: ApiAccess, options: Deta
   };
 
   return async (items) => {
-    if (!detail && !def.keyless) return [...items];
+    if (!detail && !def.keyless) return items;
     const out: JsonValue[] = [];
     for (const item of items) {
       const id = isObject(item) && typeof item.id === 'string' && item.id !== '' ? item.id : undefined;

@@ -83,8 +83,8 @@ async function main(): Promise<number> {
       const value = config[key as keyof Config];
       if (setting.secret && typeof value === 'string') log.addSecret(value);
     }
-    if (flags.test !== undefined || syncCommand === undefined)
-      return await test(flags.test ?? '', config, flags);
+    // No sync command was loaded exactly when --test was given.
+    if (syncCommand === undefined) return await test(flags.test ?? '', config, flags);
     await syncCommand.runSync(config, {catalog: flags.catalog, state: flags.state}, log, process.stdout);
     return 0;
   } catch (error) {

@@ -61,7 +61,11 @@ describe('record batches of one page', () => {
       }
       parts.push(step.value);
     }
-    expect(parts.map((p) => p.length)).to.deep.equal([MAX_BATCH_RECORDS, MAX_BATCH_RECORDS, 100]);
+    const full = Math.floor(2100 / MAX_BATCH_RECORDS);
+    expect(parts.map((p) => p.length)).to.deep.equal([
+      ...Array<number>(full).fill(MAX_BATCH_RECORDS),
+      2100 - full * MAX_BATCH_RECORDS,
+    ]);
     const whole = volumeRun();
     const page = pageRecords(whole, items, TIME);
     // The same bytes as the page in one batch, and the same bookkeeping.
@@ -76,32 +80,37 @@ describe('record batches of one page', () => {
 
   it('keeps a page within the limit as one batch, and yields nothing for an empty page', () => {
     const run = volumeRun();
-    expect([...recordBatches(run, volumeItems(10, 100), TIME)].map((p) => p.length)).to.deep.equal([1000]);
+    const page = volumeItems(1, MAX_BATCH_RECORDS);
+    expect([...recordBatches(run, page, TIME)].map((p) => p.length)).to.deep.equal([MAX_BATCH_RECORDS]);
     expect([...recordBatches(run, [], TIME)]).to.deep.equal([]);
-    expect([run.records, run.pages]).to.deep.equal([1000, 2]);
+    expect([run.records, run.pages]).to.deep.equal([MAX_BATCH_RECORDS, 2]);
   });
 
   it('counts nothing of a page whose records do not fit, like the page in one batch', () => {
     const run = volumeRun();
-    const items = [...volumeItems(2, 600), {source: {id: 'bad'}, series: [{time: 'not a date', count: 1}]}];
+    // Two series of 60% of a batch: the first batch is full, the second meets the bad item.
+    const days = Math.ceil(MAX_BATCH_RECORDS * 0.6);
+    const items = [...volumeItems(2, days), {source: {id: 'bad'}, series: [{time: 'not a date', count: 1}]}];
     const batches = recordBatches(run, items, TIME);
-    expect(batches.next().value).to.have.length(1000);
+    expect(batches.next().value).to.have.length(MAX_BATCH_RECORDS);
     expect(() => batches.next()).to.throw(/events_volume_daily/);
     expect(run.pages).to.equal(0);
   });
+
   it('lets go of each item once its records are built when asked (release), and of none otherwise', () => {
-    const items: JsonValue[] = volumeItems(3, 700);
+    // Three series of 70% of a batch each: the first batch needs two of them, not the third.
+    const days = Math.ceil(MAX_BATCH_RECORDS * 0.7);
+    const items: JsonValue[] = volumeItems(3, days);
     const released = recordBatches(volumeRun(), items, TIME, undefined, {release: true});
-    // The first batch of 1000 records needs two series of 700: both are gone, the third is not.
     expect(released.next().value).to.have.length(MAX_BATCH_RECORDS);
     expect(items.map((item) => item === null)).to.deep.equal([true, true, false]);
     const rest = [...released].flat();
-    expect(rest).to.have.length(2100 - MAX_BATCH_RECORDS);
+    expect(rest).to.have.length(3 * days - MAX_BATCH_RECORDS);
     expect(items).to.deep.equal([null, null, null]);
 
-    const kept: JsonValue[] = volumeItems(3, 700);
-    expect([...recordBatches(volumeRun(), kept, TIME)].flat()).to.have.length(2100);
-    expect(kept).to.deep.equal(volumeItems(3, 700));
+    const kept: JsonValue[] = volumeItems(3, days);
+    expect([...recordBatches(volumeRun(), kept, TIME)].flat()).to.have.length(3 * days);
+    expect(kept).to.deep.equal(volumeItems(3, days));
   });
 
   it('builds volume records in the schema order, so that no record is copied to fit it', () => {

@@ -1,9 +1,10 @@
-// The throughput floor: pages through one endpoint with the tap's HTTP client and writes each record as a JSON line.
-// Usage: node bench/floor.mjs <baseUrl> <token> <path> <recordsKey> <pageSize> [query as JSON] [envelope]
-// With "envelope", each line is wrapped as a Singer RECORD (type, stream, time_extracted), to show what the format costs.
+// The throughput floor (issue 17): pages through one endpoint with the tap's HTTP client and prints each item as a Singer RECORD line.
+// Usage: node bench/floor.mjs <baseUrl> <token> <path> <recordsKey> <pageSize> [query as JSON] [bare]
+// The RECORD line is the tap's own (type, stream, record, time_extracted). With "bare", each item
+// is a plain JSON line instead, to show what the Singer envelope itself costs.
 import fetch from 'node-fetch';
 
-const [baseUrl, token, path, key, pageSize, query = '{}', envelope] = process.argv.slice(2);
+const [baseUrl, token, path, key, pageSize, query = '{}', bare] = process.argv.slice(2);
 const prefix = `{"type":"RECORD","stream":${JSON.stringify(key)},"record":`;
 
 async function write(chunk) {
@@ -19,11 +20,11 @@ do {
   });
   const body = JSON.parse(await response.text());
   let out = '';
-  if (envelope) {
+  if (bare) {
+    for (const record of body.data[key]) out += `${JSON.stringify(record)}\n`;
+  } else {
     const suffix = `,"time_extracted":"${new Date().toISOString()}"}\n`;
     for (const record of body.data[key]) out += `${prefix}${JSON.stringify(record)}${suffix}`;
-  } else {
-    for (const record of body.data[key]) out += `${JSON.stringify(record)}\n`;
   }
   await write(out);
   cursor = body.data.pagination?.next;

@@ -12,7 +12,7 @@ import {InputError, InterruptedError, StreamsFailedError} from '../shared/errors
 import {keepHeapSmall} from '../shared/heap.js';
 import type {Logger} from '../shared/log.js';
 import {type Selection, selectAll, selectStreams} from '../singer/catalog.js';
-import {serialize} from '../singer/messages.js';
+import {serializeBatch} from '../singer/messages.js';
 import {emptyState, parseState, type State} from '../singer/state.js';
 import {createLineWriter} from '../singer/writer.js';
 import {ALL_STREAMS, createSources, defaultStreams, isEventStream, trackTablesIn} from './sources.js';
@@ -101,9 +101,7 @@ export async function runSync(config: Config, files: RunFiles, log: Logger, out:
       signal: controller.signal,
       progress,
     })) {
-      let chunk = '';
-      for (const message of batch) chunk += serialize(message);
-      await writer.write(chunk);
+      await writer.write(serializeBatch(batch));
     }
     await writer.flush();
   } catch (error) {

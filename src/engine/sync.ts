@@ -64,51 +64,62 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SingerMessage[
     return [{type: 'STATE', value}];
   };
 
+  /**
+   * One batch of engine events → its Singer messages, bookkeeping applied in output order. Its own
+   * function, not the loop's body: V8 optimizes a hot loop by compiling the whole function around
+   * it, and this generator cost 13 ms of compiling per run for the loop alone (bench/results.md).
+   */
+  const toMessages = (events: readonly EngineEvent[]): SingerMessage[] => {
+    const out: SingerMessage[] = [];
+    // BOOKMARKs in a row (one per stream of a file, say) become one STATE after the last of them.
+    let pending = false;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as EngineEvent;
+      if (pending && event.type !== 'BOOKMARK') {
+        out.push(...stateMessage());
+        pending = false;
+      }
+      switch (event.type) {
+        case 'BOOKMARK':
+          if (failed.has(event.stream)) break;
+          state = replaceBookmark(state, event.stream, event.value);
+          pending = true;
+          break;
+        case 'ADVANCE':
+          if (failed.has(event.stream)) break;
+          state = advanceBookmark(state, event.stream, event.key, event.value);
+          out.push(...stateMessage());
+          break;
+        case 'PARENT_DONE':
+          if (failed.has(event.stream)) break;
+          state = setParentProgress(state, event.stream, event.parentId);
+          out.push(...stateMessage());
+          break;
+        case 'FAILED':
+          if (!failed.has(event.stream)) failed.set(event.stream, event.reason);
+          break;
+        case 'ACTIVATE_VERSION':
+          if (!failed.has(event.stream)) out.push(event);
+          break;
+        case 'UNIT':
+          if (event.active) active.push(event.name);
+          else active.splice(active.indexOf(event.name), 1);
+          state = setCurrentlySyncing(state, active[0] ?? null);
+          if (!event.active) out.push(...stateMessage());
+          break;
+        default:
+          out.push(event);
+      }
+    }
+    if (pending) out.push(...stateMessage());
+    return out;
+  };
+
   const readers = groups.map((group) => () => runGroup(group.source, group.group, ctx));
   const interrupted = (): boolean => options.signal?.reason instanceof InterruptedError;
   try {
     for await (const events of mergeConcurrent(readers, options.config.max_parallel_streams)) {
-      const out: SingerMessage[] = [];
-      // BOOKMARKs in a row (one per stream of a file, say) become one STATE after the last of them.
-      let pending = false;
-      for (const event of events) {
-        if (pending && event.type !== 'BOOKMARK') {
-          out.push(...stateMessage());
-          pending = false;
-        }
-        switch (event.type) {
-          case 'BOOKMARK':
-            if (failed.has(event.stream)) break;
-            state = replaceBookmark(state, event.stream, event.value);
-            pending = true;
-            break;
-          case 'ADVANCE':
-            if (failed.has(event.stream)) break;
-            state = advanceBookmark(state, event.stream, event.key, event.value);
-            out.push(...stateMessage());
-            break;
-          case 'PARENT_DONE':
-            if (failed.has(event.stream)) break;
-            state = setParentProgress(state, event.stream, event.parentId);
-            out.push(...stateMessage());
-            break;
-          case 'FAILED':
-            if (!failed.has(event.stream)) failed.set(event.stream, event.reason);
-            break;
-          case 'ACTIVATE_VERSION':
-            if (!failed.has(event.stream)) out.push(event);
-            break;
-          case 'UNIT':
-            if (event.active) active.push(event.name);
-            else active.splice(active.indexOf(event.name), 1);
-            state = setCurrentlySyncing(state, active[0] ?? null);
-            if (!event.active) out.push(...stateMessage());
-            break;
-          default:
-            out.push(event);
-        }
-      }
-      if (pending) out.push(...stateMessage());
+      const out = toMessages(events);
       if (out.length > 0) yield out;
       if (interrupted()) break;
     }

@@ -35,6 +35,17 @@ export function serialize(message: SingerMessage): string {
   }
 }
 
+/**
+ * A batch of messages as one chunk of lines. Its own small function, not a loop in the sync
+ * command: V8 optimizes a hot loop by compiling the whole function around it, and the command's
+ * async function took 13 ms of compiling per run for a loop of three lines (bench/results.md).
+ */
+export function serializeBatch(messages: readonly SingerMessage[]): string {
+  let chunk = '';
+  for (let i = 0; i < messages.length; i++) chunk += serialize(messages[i] as SingerMessage);
+  return chunk;
+}
+
 /** The last RECORD suffix: a page's records share it, so each line is three parts, not six. */
 let suffix = {timeExtracted: '', version: undefined as number | undefined, text: ''};
 

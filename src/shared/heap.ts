@@ -8,7 +8,8 @@ import {getHeapSpaceStatistics, setFlagsFromString} from 'node:v8';
  * 2 × 16 MB as objects survive scavenges. A sync keeps 10-20 MB (a parent list, the state) while
  * it parses and prints hundreds of MB, so those defaults fill RSS with garbage: about 121 MB for
  * 100k records where a bare pager needs 81-84, and 201 MB for a whole scale-40 workspace. These
- * limits hold them to about 87 and 147-152 MB at no CPU cost we could measure (bench/results.md).
+ * limits held them to about 87 and 147-152 MB at no CPU cost we could measure; with the reader's
+ * batches of 250 records since, 78 and 128-136 MB (bench/results.md).
  * Old space grows 20% past what survived, not 50%: the whole workspace, four runs each in turn,
  * 151-162 MB at 50% and 147-152 at 20%, with the same CPU there and at 100k records.
  * New space is not capped lower: 8 MB cost 11-18% more CPU for 100k records.

@@ -13,7 +13,8 @@ describe('heap limits of a sync', function () {
   let files: Record<string, string>;
 
   before(async () => {
-    // 100k audit events in pages of 1000: enough allocation that V8's default new space doubles to 32 MB.
+    // 100k audit events in pages of 1000, then the probe's burst of objects kept alive at exit:
+    // enough that V8's default new space doubles to 32 MB.
     sim = await startSimulator({scale: 100});
     files = tempFiles({
       'config.json': {

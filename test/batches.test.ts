@@ -7,7 +7,7 @@ import type {ApiRun} from '../src/public-api/source.js';
 import type {StreamDef} from '../src/public-api/streams.js';
 import {createRecordShaper} from '../src/records/shaper.js';
 import type {JsonValue} from '../src/shared/json.js';
-import {type SingerMessage, serialize} from '../src/singer/messages.js';
+import {type SingerMessage, serializeBatch} from '../src/singer/messages.js';
 import {memoryLogger, selections} from './helpers.js';
 
 const TIME = '2026-11-26T12:00:00.000Z';
@@ -45,7 +45,7 @@ function volumeItems(sources: number, days: number) {
   }));
 }
 
-const lines = (events: EngineEvent[]) => events.map((e) => serialize(e as SingerMessage)).join('');
+const lines = (events: EngineEvent[]) => serializeBatch(events as SingerMessage[]);
 
 describe('record batches of one page', () => {
   it('splits a page that fans out into batches of at most MAX_BATCH_RECORDS, in order', () => {
